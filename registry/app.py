@@ -1,0 +1,95 @@
+"""The one place where the registry is assembled."""
+
+from __future__ import annotations
+
+import logging
+
+from advanced_alchemy.extensions.litestar import (
+    AsyncSessionConfig,
+    SQLAlchemyAsyncConfig,
+    SQLAlchemyPlugin,
+)
+from litestar import Litestar
+from litestar.config.csrf import CSRFConfig
+from litestar.datastructures import State
+from litestar.logging.config import LoggingConfig
+from litestar.middleware.base import DefineMiddleware
+from litestar.openapi.config import OpenAPIConfig
+from litestar.openapi.plugins import JsonRenderPlugin
+from litestar.static_files import create_static_files_router
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.pool import NullPool
+
+from registry.areas.api import AreaApi, DepartmentApi
+from registry.areas.controllers import OrganisationAdmin, OrganisationPages
+from registry.config import Settings, async_url, get_settings
+from registry.health import health
+from registry.web.errors import exception_handlers
+from registry.web.language import set_language_choice
+from registry.web.middleware import RequestContextMiddleware
+from registry.web.templating import STATIC, template_config
+
+
+def create_engine(settings: Settings) -> AsyncEngine:
+    if settings.is_sqlite:
+        # One file, many readers: a writer waits for the lock instead of failing at once.
+        return create_async_engine(
+            async_url(settings.database_url), echo=settings.echo_sql, connect_args={"timeout": 30}, poolclass=NullPool
+        )
+    return create_async_engine(
+        async_url(settings.database_url), echo=settings.echo_sql, pool_size=10, max_overflow=10, pool_pre_ping=True
+    )
+
+
+def database_config(settings: Settings) -> SQLAlchemyAsyncConfig:
+    return SQLAlchemyAsyncConfig(
+        engine_instance=create_engine(settings),
+        before_send_handler="autocommit_include_redirects",
+        session_config=AsyncSessionConfig(expire_on_commit=False),
+        create_all=False,
+    )
+
+
+def create_app(settings: Settings | None = None) -> Litestar:
+    settings = settings or get_settings()
+    if settings.is_production and (problems := settings.check_production()):
+        raise SystemExit("Refusing to start in production:\n- " + "\n- ".join(problems))
+    return Litestar(
+        route_handlers=[
+            OrganisationPages,
+            OrganisationAdmin,
+            AreaApi,
+            DepartmentApi,
+            health,
+            set_language_choice,
+            create_static_files_router(path="/static", directories=[STATIC], name="static"),
+        ],
+        plugins=[SQLAlchemyPlugin(config=database_config(settings))],
+        middleware=[DefineMiddleware(RequestContextMiddleware, default_language=settings.default_language)],
+        template_config=template_config(),
+        csrf_config=CSRFConfig(
+            secret=settings.secret_key,
+            cookie_name="registry_csrf",
+            cookie_secure=settings.is_production,
+            cookie_httponly=False,
+            header_name="x-csrftoken",
+            exclude=["/api/", "/health", "/schema"],
+        ),
+        openapi_config=OpenAPIConfig(
+            title="VSO registry",
+            version="1",
+            description="Support-service areas, departments and (in later versions) development needs.",
+            path="/schema",
+            render_plugins=[JsonRenderPlugin()],
+        ),
+        exception_handlers=exception_handlers,  # type: ignore[arg-type]
+        logging_config=LoggingConfig(
+            root={"level": "INFO", "handlers": ["queue_listener"]},
+            log_exceptions="never",
+        ),
+        debug=settings.debug,
+        state=State({"settings": settings}),
+    )
+
+
+logging.getLogger("registry").setLevel(logging.INFO)

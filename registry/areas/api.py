@@ -1,0 +1,121 @@
+"""The organisation register in the JSON API: `/api/v1/areas` and `/api/v1/departments`."""
+
+from __future__ import annotations
+
+from litestar import Controller, delete, get, patch, post
+from litestar.exceptions import NotFoundException
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from registry.areas import services
+from registry.areas.schemas import (
+    AreaCreate,
+    AreaRead,
+    AreaUpdate,
+    DepartmentCreate,
+    DepartmentRead,
+    DepartmentUpdate,
+    PersonRef,
+    Ref,
+    sent,
+)
+from registry.db import models as m
+
+
+def _person(person: m.Person | None) -> PersonRef | None:
+    return PersonRef(id=person.id, name=person.name, title=person.title) if person else None
+
+
+def area_out(area: m.SupportArea) -> AreaRead:
+    return AreaRead(
+        id=area.id,
+        slug=area.slug,
+        name=area.name,
+        purpose=area.purpose,
+        responsible_head=_person(area.responsible_head),
+        coordinators=[_person(p) for p in area.coordinators],
+        departments=[Ref(id=d.id, slug=d.slug, name=d.name) for d in services.departments_of(area)],
+        created_at=area.created_at,
+        updated_at=area.updated_at,
+    )
+
+
+def department_out(department: m.Department) -> DepartmentRead:
+    return DepartmentRead(
+        id=department.id,
+        slug=department.slug,
+        name=department.name,
+        short_name=department.short_name,
+        description=department.description,
+        head=_person(department.head),
+        areas=[Ref(id=a.id, slug=a.slug, name=a.name) for a in services.areas_of(department)],
+        created_at=department.created_at,
+        updated_at=department.updated_at,
+    )
+
+
+async def _area(session: AsyncSession, slug: str) -> m.SupportArea:
+    if (area := await services.get_area(session, slug)) is None:
+        raise NotFoundException(detail=f"No area with the URL name {slug!r}.")
+    return area
+
+
+async def _department(session: AsyncSession, slug: str) -> m.Department:
+    if (department := await services.get_department(session, slug)) is None:
+        raise NotFoundException(detail=f"No department with the URL name {slug!r}.")
+    return department
+
+
+class AreaApi(Controller):
+    path = "/api/v1/areas"
+    tags = ["Support-service areas"]
+
+    @get("/", operation_id="listAreas", summary="Every support-service area with its departments")
+    async def list_areas(self, db_session: AsyncSession) -> list[AreaRead]:
+        return [area_out(area) for area in await services.list_areas(db_session)]
+
+    @get("/{slug:str}", operation_id="getArea", summary="One area")
+    async def get_area(self, db_session: AsyncSession, slug: str) -> AreaRead:
+        return area_out(await _area(db_session, slug))
+
+    @post("/", operation_id="createArea", summary="Create an area")
+    async def create_area(self, db_session: AsyncSession, data: AreaCreate) -> AreaRead:
+        area = await services.save_area(db_session, sent(data))
+        return area_out(await _area(db_session, area.slug))
+
+    @patch("/{slug:str}", operation_id="updateArea", summary="Change an area (only the fields sent)")
+    async def update_area(self, db_session: AsyncSession, slug: str, data: AreaUpdate) -> AreaRead:
+        area = await services.save_area(db_session, sent(data), await _area(db_session, slug), partial=True)
+        return area_out(await _area(db_session, area.slug))
+
+    @delete("/{slug:str}", operation_id="deleteArea", summary="Delete an area")
+    async def delete_area(self, db_session: AsyncSession, slug: str) -> None:
+        await services.delete(db_session, await _area(db_session, slug))
+
+
+class DepartmentApi(Controller):
+    path = "/api/v1/departments"
+    tags = ["Departments"]
+
+    @get("/", operation_id="listDepartments", summary="Every department with its areas")
+    async def list_departments(self, db_session: AsyncSession) -> list[DepartmentRead]:
+        return [department_out(d) for d in await services.list_departments(db_session)]
+
+    @get("/{slug:str}", operation_id="getDepartment", summary="One department")
+    async def get_department(self, db_session: AsyncSession, slug: str) -> DepartmentRead:
+        return department_out(await _department(db_session, slug))
+
+    @post("/", operation_id="createDepartment", summary="Create a department")
+    async def create_department(self, db_session: AsyncSession, data: DepartmentCreate) -> DepartmentRead:
+        department = await services.save_department(db_session, sent(data))
+        return department_out(await _department(db_session, department.slug))
+
+    @patch("/{slug:str}", operation_id="updateDepartment", summary="Change a department (only the fields sent)")
+    async def update_department(self, db_session: AsyncSession, slug: str, data: DepartmentUpdate) -> DepartmentRead:
+        department = await services.save_department(
+            db_session, sent(data), await _department(db_session, slug), partial=True
+        )
+        return department_out(await _department(db_session, department.slug))
+
+    @delete("/{slug:str}", operation_id="deleteDepartment", summary="Delete a department")
+    async def delete_department(self, db_session: AsyncSession, slug: str) -> None:
+        await services.delete(db_session, await _department(db_session, slug))

@@ -1,0 +1,240 @@
+"""Pages of the organisation register: the model, its areas and its departments, and their admin forms."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from litestar import Controller, Request, get, post
+from litestar.exceptions import NotFoundException
+from litestar.response import Redirect, Template
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from registry.areas import services
+from registry.db import models as m
+from registry.forms import FormErrors
+from registry.i18n import gettext as _
+from registry.i18n import lazy_gettext as _l
+from registry.web.forms import as_form_values, form_page, submitted
+
+
+async def _area_or_404(session: AsyncSession, slug: str) -> m.SupportArea:
+    area = await services.get_area(session, slug)
+    if area is None:
+        raise NotFoundException()
+    return area
+
+
+async def _department_or_404(session: AsyncSession, slug: str) -> m.Department:
+    department = await services.get_department(session, slug)
+    if department is None:
+        raise NotFoundException()
+    return department
+
+
+async def _choices(session: AsyncSession) -> dict[str, list[tuple[int, str]]]:
+    return {
+        "people": [(p.id, f"{p.name} ({p.title})" if p.title else p.name) for p in await services.list_people(session)],
+        "departments": [(d.id, d.name) for d in await services.list_departments(session)],
+        "areas": [(a.id, a.name) for a in await services.list_areas(session)],
+    }
+
+
+class OrganisationPages(Controller):
+    """Readable by everyone: the VSO model is public on the university's web too."""
+
+    @get("/", name="overview")
+    async def overview(self, db_session: AsyncSession) -> Template:
+        areas = await services.list_areas(db_session)
+        departments = await services.list_departments(db_session)
+        member_pairs = {(ms.area_id, ms.department_id) for area in areas for ms in area.memberships}
+        return Template(
+            template_name="overview.html",
+            context={
+                "model": await services.get_model(db_session),
+                "areas": areas,
+                "departments": departments,
+                "member_pairs": member_pairs,
+                "areas_of": services.areas_of,
+            },
+        )
+
+    @get("/areas", name="areas")
+    async def areas(self, db_session: AsyncSession) -> Template:
+        return Template(
+            template_name="areas/list.html",
+            context={"areas": await services.list_areas(db_session), "departments_of": services.departments_of},
+        )
+
+    @get("/areas/{slug:str}", name="area")
+    async def area(self, db_session: AsyncSession, slug: str) -> Template:
+        area = await _area_or_404(db_session, slug)
+        return Template(
+            template_name="areas/detail.html",
+            context={"area": area, "departments": services.departments_of(area)},
+        )
+
+    @get("/departments", name="departments")
+    async def departments(self, db_session: AsyncSession) -> Template:
+        return Template(
+            template_name="departments/list.html",
+            context={"departments": await services.list_departments(db_session), "areas_of": services.areas_of},
+        )
+
+    @get("/departments/{slug:str}", name="department")
+    async def department(self, db_session: AsyncSession, slug: str) -> Template:
+        department = await _department_or_404(db_session, slug)
+        return Template(
+            template_name="departments/detail.html",
+            context={
+                "department": department,
+                "areas": services.areas_of(department),
+                "shared_with": await services.shared_with(db_session, department),
+            },
+        )
+
+
+@dataclass(frozen=True)
+class Register:
+    """What the admin forms need to know about one kind of register entry."""
+
+    path: str
+    fields: list
+    new_title: Any
+    load: Callable[[AsyncSession, str], Awaitable[Any]]
+    save: Callable[..., Awaitable[Any]]
+    memberships: Callable[[Any], dict[str, list[int]]]
+    consequences: Callable[[Any], list[str]]
+
+    async def new_form(self, session: AsyncSession, values: dict[str, Any] | None = None,
+                       errors: FormErrors | None = None) -> Template:
+        return form_page(
+            title=str(self.new_title), fields=self.fields,
+            values=values if values is not None else self.memberships(None),
+            choices=await _choices(session), action=f"{self.path}/new", cancel_url=self.path, errors=errors,
+        )
+
+    async def create(self, request: Request, session: AsyncSession) -> Any:
+        values = await submitted(request, self.fields)
+        try:
+            obj = await self.save(session, values)
+        except FormErrors as errors:
+            return await self.new_form(session, values, errors)
+        return Redirect(f"{self.path}/{obj.slug}", status_code=303)
+
+    async def edit_form(self, session: AsyncSession, slug: str, values: dict[str, Any] | None = None,
+                        errors: FormErrors | None = None) -> Template:
+        obj = await self.load(session, slug)
+        return form_page(
+            title=_("Edit %(name)s", name=obj.name), fields=self.fields,
+            values=values if values is not None else as_form_values(obj, self.fields, **self.memberships(obj)),
+            choices=await _choices(session), action=f"{self.path}/{slug}/edit",
+            cancel_url=f"{self.path}/{slug}", errors=errors,
+        )
+
+    async def update(self, request: Request, session: AsyncSession, slug: str) -> Any:
+        obj = await self.load(session, slug)
+        values = await submitted(request, self.fields)
+        try:
+            obj = await self.save(session, values, obj)
+        except FormErrors as errors:
+            await session.rollback()
+            return await self.edit_form(session, slug, values, errors)
+        return Redirect(f"{self.path}/{obj.slug}", status_code=303)
+
+    async def confirm_delete(self, session: AsyncSession, slug: str) -> Template:
+        obj = await self.load(session, slug)
+        return Template(
+            template_name="confirm_delete.html",
+            context={
+                "name": obj.name,
+                "consequences": self.consequences(obj),
+                "action": f"{self.path}/{slug}/delete",
+                "cancel_url": f"{self.path}/{slug}",
+            },
+        )
+
+    async def delete(self, session: AsyncSession, slug: str) -> Redirect:
+        await services.delete(session, await self.load(session, slug))
+        return Redirect(self.path, status_code=303)
+
+
+AREAS = Register(
+    path="/areas",
+    fields=services.AREA_FIELDS,
+    new_title=_l("New support-service area"),
+    load=_area_or_404,
+    save=services.save_area,
+    memberships=lambda area: {"department_ids": [d.id for d in services.departments_of(area)] if area else []},
+    consequences=lambda area: [
+        _("Its %(count)d department memberships are removed (the departments stay).", count=len(area.memberships)),
+        _("Its steering group and dialogue arena are removed."),
+    ],
+)
+
+DEPARTMENTS = Register(
+    path="/departments",
+    fields=services.DEPARTMENT_FIELDS,
+    new_title=_l("New department"),
+    load=_department_or_404,
+    save=services.save_department,
+    memberships=lambda department: {
+        "area_ids": [a.id for a in services.areas_of(department)] if department else []
+    },
+    consequences=lambda department: [
+        _("It leaves the %(count)d areas it belongs to.", count=len(department.memberships)),
+    ],
+)
+
+
+class OrganisationAdmin(Controller):
+    """Forms to create, edit and delete areas and departments and to change their memberships."""
+
+    @get("/areas/new", name="area_new")
+    async def new_area(self, db_session: AsyncSession) -> Template:
+        return await AREAS.new_form(db_session)
+
+    @post("/areas/new", name="area_create")
+    async def create_area(self, request: Request, db_session: AsyncSession) -> Any:
+        return await AREAS.create(request, db_session)
+
+    @get("/areas/{slug:str}/edit", name="area_edit")
+    async def edit_area(self, db_session: AsyncSession, slug: str) -> Template:
+        return await AREAS.edit_form(db_session, slug)
+
+    @post("/areas/{slug:str}/edit", name="area_update")
+    async def update_area(self, request: Request, db_session: AsyncSession, slug: str) -> Any:
+        return await AREAS.update(request, db_session, slug)
+
+    @get("/areas/{slug:str}/delete", name="area_delete_confirm")
+    async def confirm_delete_area(self, db_session: AsyncSession, slug: str) -> Template:
+        return await AREAS.confirm_delete(db_session, slug)
+
+    @post("/areas/{slug:str}/delete", name="area_delete")
+    async def delete_area(self, db_session: AsyncSession, slug: str) -> Redirect:
+        return await AREAS.delete(db_session, slug)
+
+    @get("/departments/new", name="department_new")
+    async def new_department(self, db_session: AsyncSession) -> Template:
+        return await DEPARTMENTS.new_form(db_session)
+
+    @post("/departments/new", name="department_create")
+    async def create_department(self, request: Request, db_session: AsyncSession) -> Any:
+        return await DEPARTMENTS.create(request, db_session)
+
+    @get("/departments/{slug:str}/edit", name="department_edit")
+    async def edit_department(self, db_session: AsyncSession, slug: str) -> Template:
+        return await DEPARTMENTS.edit_form(db_session, slug)
+
+    @post("/departments/{slug:str}/edit", name="department_update")
+    async def update_department(self, request: Request, db_session: AsyncSession, slug: str) -> Any:
+        return await DEPARTMENTS.update(request, db_session, slug)
+
+    @get("/departments/{slug:str}/delete", name="department_delete_confirm")
+    async def confirm_delete_department(self, db_session: AsyncSession, slug: str) -> Template:
+        return await DEPARTMENTS.confirm_delete(db_session, slug)
+
+    @post("/departments/{slug:str}/delete", name="department_delete")
+    async def delete_department(self, db_session: AsyncSession, slug: str) -> Redirect:
+        return await DEPARTMENTS.delete(db_session, slug)

@@ -1,0 +1,241 @@
+"""Rules for the organisation register: every write to areas, departments and memberships goes here."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import joinedload, selectinload
+
+from registry.db import models as m
+from registry.forms import Field, FormErrors, clean, slugify
+from registry.i18n import gettext as _
+from registry.i18n import lazy_gettext as _l
+
+AREA_FIELDS = [
+    Field("name", _l("Name"), required=True, max_length=200, unique=True),
+    Field("slug", _l("URL name"), kind="slug", max_length=100, unique=True,
+          help=_l("Lower-case letters, digits and hyphens. Left empty, it is made from the name.")),
+    Field("purpose", _l("Purpose"), kind="textarea", max_length=5000),
+    Field("responsible_head_id", _l("Responsible head (VSO-ansvarig)"), kind="choice", choices_key="people"),
+    Field("department_ids", _l("Departments in the area"), kind="choices", choices_key="departments"),
+]
+
+DEPARTMENT_FIELDS = [
+    Field("name", _l("Name"), required=True, max_length=200, unique=True),
+    Field("short_name", _l("Short name"), max_length=60),
+    Field("slug", _l("URL name"), kind="slug", max_length=100, unique=True,
+          help=_l("Lower-case letters, digits and hyphens. Left empty, it is made from the name.")),
+    Field("description", _l("Description"), kind="textarea", max_length=5000),
+    Field("head_id", _l("Head of department"), kind="choice", choices_key="people"),
+    Field("area_ids", _l("Support-service areas"), kind="choices", choices_key="areas"),
+]
+
+# Which choice field refers to which model, and which list field sets memberships.
+_REFERENCES = {"responsible_head_id": m.Person, "head_id": m.Person}
+_MEMBERSHIP_FIELDS = {"department_ids": m.Department, "area_ids": m.SupportArea}
+
+
+# ---------------------------------------------------------------- reading
+
+
+def _area_options():
+    return (
+        selectinload(m.SupportArea.memberships)
+        .joinedload(m.AreaMembership.department)
+        .joinedload(m.Department.head),
+        selectinload(m.SupportArea.responsible_head),
+        selectinload(m.SupportArea.coordinators),
+    )
+
+
+async def list_areas(session: AsyncSession) -> Sequence[m.SupportArea]:
+    result = await session.scalars(select(m.SupportArea).options(*_area_options()).order_by(m.SupportArea.name))
+    return result.all()
+
+
+async def get_area(session: AsyncSession, slug: str) -> m.SupportArea | None:
+    statement = (
+        select(m.SupportArea)
+        .where(m.SupportArea.slug == slug)
+        .options(
+            *_area_options(),
+            selectinload(m.SupportArea.steering_group)
+            .selectinload(m.SteeringGroup.members)
+            .joinedload(m.SteeringGroupMember.person),
+            selectinload(m.SupportArea.dialogue_arena)
+            .selectinload(m.DialogueArena.participants)
+            .options(
+                joinedload(m.DialogueArenaParticipant.department),
+                joinedload(m.DialogueArenaParticipant.institution),
+                joinedload(m.DialogueArenaParticipant.person),
+            ),
+        )
+    )
+    return await session.scalar(statement.execution_options(populate_existing=True))
+
+
+def _department_options():
+    return (
+        selectinload(m.Department.memberships).joinedload(m.AreaMembership.area),
+        selectinload(m.Department.head),
+    )
+
+
+async def list_departments(session: AsyncSession) -> Sequence[m.Department]:
+    result = await session.scalars(
+        select(m.Department).options(*_department_options()).order_by(m.Department.name)
+    )
+    return result.all()
+
+
+async def get_department(session: AsyncSession, slug: str) -> m.Department | None:
+    return await session.scalar(
+        select(m.Department)
+        .where(m.Department.slug == slug)
+        .options(*_department_options())
+        .execution_options(populate_existing=True)
+    )
+
+
+async def list_people(session: AsyncSession) -> Sequence[m.Person]:
+    return (await session.scalars(select(m.Person).order_by(m.Person.name))).all()
+
+
+async def get_model(session: AsyncSession) -> m.VsoModel | None:
+    return await session.scalar(
+        select(m.VsoModel).options(
+            selectinload(m.VsoModel.owner), selectinload(m.VsoModel.administering_department)
+        )
+    )
+
+
+async def counts(session: AsyncSession) -> dict[str, int]:
+    return {
+        "areas": await session.scalar(select(func.count()).select_from(m.SupportArea)) or 0,
+        "departments": await session.scalar(select(func.count()).select_from(m.Department)) or 0,
+        "memberships": await session.scalar(select(func.count()).select_from(m.AreaMembership)) or 0,
+        "institutions": await session.scalar(select(func.count()).select_from(m.Institution)) or 0,
+    }
+
+
+def departments_of(area: m.SupportArea) -> list[m.Department]:
+    return sorted((ms.department for ms in area.memberships), key=lambda d: d.name)
+
+
+def areas_of(department: m.Department) -> list[m.SupportArea]:
+    return sorted((ms.area for ms in department.memberships), key=lambda a: a.name)
+
+
+async def shared_with(
+    session: AsyncSession, department: m.Department
+) -> list[tuple[m.Department, list[m.SupportArea]]]:
+    """The other departments this one shares an area with, and which areas they share."""
+    area_ids = [ms.area_id for ms in department.memberships]
+    others = await session.scalars(
+        select(m.AreaMembership)
+        .where(m.AreaMembership.area_id.in_(area_ids), m.AreaMembership.department_id != department.id)
+        .options(joinedload(m.AreaMembership.department), joinedload(m.AreaMembership.area))
+    )
+    shared: dict[int, tuple[m.Department, list[m.SupportArea]]] = {}
+    for membership in others:
+        shared.setdefault(membership.department_id, (membership.department, []))[1].append(membership.area)
+    for _other, areas in shared.values():
+        areas.sort(key=lambda area: area.name)
+    return sorted(shared.values(), key=lambda pair: (-len(pair[1]), pair[0].name))
+
+
+# ---------------------------------------------------------------- writing
+
+
+async def save_area(
+    session: AsyncSession, raw: Mapping[str, Any], area: m.SupportArea | None = None, *, partial: bool = False
+) -> m.SupportArea:
+    is_new = area is None
+    area = area or m.SupportArea(purpose="")
+    await _save(session, area, AREA_FIELDS, raw, partial=partial)
+    if is_new:
+        # By the model every area has its steering group and its dialogue arena.
+        session.add(m.SteeringGroup(area_id=area.id, name=f"Styrgrupp – {area.name}", meeting_cadence=""))
+        session.add(m.DialogueArena(area_id=area.id, name=f"Dialogarena – {area.name}", purpose="", meeting_cadence=""))
+        await session.flush()
+    return area
+
+
+async def save_department(
+    session: AsyncSession, raw: Mapping[str, Any], department: m.Department | None = None, *, partial: bool = False
+) -> m.Department:
+    department = department or m.Department(short_name="", description="")
+    await _save(session, department, DEPARTMENT_FIELDS, raw, partial=partial)
+    return department
+
+
+async def delete(session: AsyncSession, obj: m.SupportArea | m.Department) -> None:
+    await session.delete(obj)
+    await session.flush()
+
+
+async def _save(session: AsyncSession, obj: Any, fields: list[Field], raw: Mapping[str, Any], *, partial: bool) -> None:
+    values = clean(fields, raw, partial=partial)
+    if "name" in values and not values.get("slug") and (not partial or "slug" in values):
+        values["slug"] = slugify(values["name"])
+    errors: dict[str, str] = {}
+    model = type(obj)
+    for spec in fields:
+        if spec.unique and spec.name in values and values[spec.name]:
+            column = getattr(model, spec.name)
+            clash = select(model.id).where(column == values[spec.name])
+            if obj.id is not None:
+                clash = clash.where(model.id != obj.id)
+            if await session.scalar(clash) is not None:
+                errors[spec.name] = _("“%(value)s” is already in use.", value=values[spec.name])
+    for name, target in _REFERENCES.items():
+        if values.get(name) is not None and await session.get(target, values[name]) is None:
+            errors[name] = _("No such entry; choose from the list.")
+    for name, target in _MEMBERSHIP_FIELDS.items():
+        wanted = values.get(name)
+        if wanted:
+            found = set((await session.scalars(select(target.id).where(target.id.in_(wanted)))).all())
+            if missing := sorted(set(wanted) - found):
+                errors[name] = _("No such entry: %(ids)s.", ids=", ".join(map(str, missing)))
+    if errors:
+        raise FormErrors(errors)
+    for key, value in values.items():
+        if key not in _MEMBERSHIP_FIELDS:
+            setattr(obj, key, value)
+    if obj.id is None:
+        session.add(obj)
+    await session.flush()
+    if "department_ids" in values:
+        await _set_memberships(session, area_id=obj.id, department_ids=values["department_ids"])
+    if "area_ids" in values:
+        await _set_memberships(session, department_id=obj.id, area_ids=values["area_ids"])
+
+
+async def _set_memberships(
+    session: AsyncSession,
+    *,
+    area_id: int | None = None,
+    department_id: int | None = None,
+    department_ids: Sequence[int] = (),
+    area_ids: Sequence[int] = (),
+) -> None:
+    """Make the memberships of one area (or one department) exactly the given ones."""
+    if area_id is not None:
+        owner, other, wanted = m.AreaMembership.area_id == area_id, m.AreaMembership.department_id, set(department_ids)
+    else:
+        owner, other, wanted = m.AreaMembership.department_id == department_id, m.AreaMembership.area_id, set(area_ids)
+    current = set((await session.scalars(select(other).where(owner))).all())
+    if gone := current - wanted:
+        await session.execute(delete(m.AreaMembership).where(owner, other.in_(gone)))
+    for new_id in sorted(wanted - current):
+        pair = {"area_id": area_id, "department_id": new_id} if area_id is not None else {
+            "area_id": new_id, "department_id": department_id}
+        session.add(m.AreaMembership(**pair))
+    await session.flush()
+    # Loaded membership lists on either side are stale now; the rest of the session stays valid.
+    for loaded in list(session.identity_map.values()):
+        if isinstance(loaded, m.SupportArea | m.Department):
+            session.expire(loaded, ["memberships"])

@@ -1,0 +1,93 @@
+"""The `registry` command: migrate, seed and serve.
+
+    registry run                 migrate, load the seed (and demo data unless production) and serve
+    registry serve [--workers N] serve only (production: migrations are a separate, explicit step)
+    registry db upgrade          bring the database to the newest schema
+    registry db downgrade REV    go back to an earlier schema
+    registry db revision -m MSG  write a new migration from the models (developers)
+    registry seed                load the VSO model from seed/ (adds only what is missing)
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+
+from registry.config import Settings, async_url, get_settings
+
+
+async def _load_seed(settings: Settings) -> dict[str, int]:
+    from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
+
+    from registry.seed import load_seed
+
+    engine = create_async_engine(async_url(settings.database_url))
+    try:
+        async with async_sessionmaker(engine, expire_on_commit=False)() as session:
+            counts = await load_seed(session)
+            await session.commit()
+            return counts
+    finally:
+        await engine.dispose()
+
+
+def _serve(settings: Settings, workers: int = 1) -> None:
+    import uvicorn
+
+    print(f"The VSO registry is at http://{settings.host}:{settings.port}/", flush=True)
+    uvicorn.run(
+        "registry.app:create_app",
+        factory=True,
+        host=settings.host,
+        port=settings.port,
+        workers=workers,
+        proxy_headers=True,
+        log_level="info",
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="registry", description="The VSO registry.")
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("run", help="migrate, seed and serve (the demo start)")
+    serve = commands.add_parser("serve", help="serve only")
+    serve.add_argument("--workers", type=int, default=1)
+    commands.add_parser("seed", help="load the VSO model from seed/")
+    db = commands.add_parser("db", help="schema migrations")
+    db_commands = db.add_subparsers(dest="db_command", required=True)
+    db_commands.add_parser("upgrade")
+    downgrade = db_commands.add_parser("downgrade")
+    downgrade.add_argument("revision")
+    revision = db_commands.add_parser("revision")
+    revision.add_argument("-m", "--message", required=True)
+    args = parser.parse_args(argv)
+
+    settings = get_settings()
+    from registry.db import migrate
+
+    if args.command == "db":
+        if args.db_command == "upgrade":
+            migrate.upgrade(settings.database_url)
+        elif args.db_command == "downgrade":
+            migrate.downgrade(settings.database_url, args.revision)
+        else:
+            migrate.new_revision(settings.database_url, args.message)
+        return 0
+    if args.command == "seed":
+        print("Seed loaded:", asyncio.run(_load_seed(settings)))
+        return 0
+    if settings.is_production and (problems := settings.check_production()):
+        print("Refusing to start in production:\n- " + "\n- ".join(problems), file=sys.stderr)
+        return 2
+    if args.command == "run":
+        migrate.upgrade(settings.database_url)
+        print("Seed loaded:", asyncio.run(_load_seed(settings)), flush=True)
+        _serve(settings)
+    else:
+        _serve(settings, workers=args.workers)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

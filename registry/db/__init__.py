@@ -1,0 +1,1 @@
+"""Database plumbing: the declarative base, engine set-up and migrations."""

@@ -1,0 +1,106 @@
+"""Field declarations shared by the HTML forms and the JSON API, and their validation.
+
+One declaration per register (areas, departments, …) drives the edit form, the checks on what was
+typed and the errors shown: a failed form names each wrong field and why, and keeps what was typed;
+the API answers the same errors as 422 with the field names.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from registry.i18n import gettext as _
+
+SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+class FormErrors(Exception):
+    """What was wrong with submitted values: field name → message (translated)."""
+
+    def __init__(self, errors: Mapping[str, str]):
+        super().__init__("; ".join(f"{name}: {message}" for name, message in errors.items()))
+        self.errors = dict(errors)
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    label: Any  # a lazy translation
+    kind: str = "text"  # text | textarea | slug | email | choice | choices
+    required: bool = False
+    max_length: int | None = None
+    help: Any = ""
+    unique: bool = False
+    choices_key: str = ""  # which list of choices the form is given, for choice fields
+    attributes: Mapping[str, str] = field(default_factory=dict)
+
+
+def slugify(text: str) -> str:
+    """A URL name from a Swedish title: 'Avd. för HR' → 'avd-for-hr'."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:100]
+
+
+def clean(fields: list[Field], raw: Mapping[str, Any], *, partial: bool = False) -> dict[str, Any]:
+    """Check submitted values against the declarations; raise `FormErrors` naming every wrong field.
+
+    With `partial` (an update through the API), fields that were not sent are left alone.
+    """
+    values: dict[str, Any] = {}
+    errors: dict[str, str] = {}
+    for spec in fields:
+        if partial and spec.name not in raw:
+            continue
+        value = raw.get(spec.name)
+        if spec.kind == "choices":
+            try:
+                values[spec.name] = sorted({int(v) for v in _as_list(value)})
+            except (TypeError, ValueError):
+                errors[spec.name] = _("Choose from the list.")
+            continue
+        if spec.kind == "choice":
+            if value in (None, ""):
+                if spec.required:
+                    errors[spec.name] = _("This field is required.")
+                values[spec.name] = None
+                continue
+            try:
+                values[spec.name] = int(value)
+            except (TypeError, ValueError):
+                errors[spec.name] = _("Choose from the list.")
+            continue
+        if value is None:
+            value = ""
+        if not isinstance(value, str):
+            errors[spec.name] = _("Must be text.")
+            continue
+        value = value.strip()
+        if "\x00" in value:
+            errors[spec.name] = _("Contains a character that is not allowed.")
+        elif spec.required and not value:
+            errors[spec.name] = _("This field is required.")
+        elif spec.max_length and len(value) > spec.max_length:
+            errors[spec.name] = _(
+                "At most %(limit)d characters (you typed %(count)d).", limit=spec.max_length, count=len(value)
+            )
+        elif spec.kind == "slug" and value and not SLUG_PATTERN.match(value):
+            errors[spec.name] = _("Use only lower-case letters a–z, digits and single hyphens, e.g. vso-for-it.")
+        elif spec.kind == "email" and value and not EMAIL_PATTERN.match(value):
+            errors[spec.name] = _("Not an e-mail address.")
+        values[spec.name] = value
+    if errors:
+        raise FormErrors(errors)
+    return values
+
+
+def _as_list(value: Any) -> list[Any]:
+    if value is None or value == "":
+        return []
+    if isinstance(value, list | tuple | set):
+        return [v for v in value if v not in (None, "")]
+    return [value]

@@ -1,0 +1,1 @@
+"""The cross-department dependency graph (built by the graph issue)."""

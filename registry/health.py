@@ -1,0 +1,16 @@
+"""`/health`: 200 when the database answers, 503 when it does not (for load balancers and monitoring)."""
+
+from __future__ import annotations
+
+from litestar import MediaType, Response, get
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+
+@get("/health", operation_id="health", summary="Is the registry and its database up?", media_type=MediaType.JSON)
+async def health(db_session: AsyncSession) -> Response[dict[str, str]]:
+    try:
+        await db_session.execute(text("SELECT 1"))
+    except Exception:  # noqa: BLE001 - any failure to reach the database means "not healthy"
+        return Response({"status": "unavailable", "database": "unreachable"}, status_code=503)
+    return Response({"status": "ok", "database": "ok"})

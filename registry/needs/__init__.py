@@ -1,0 +1,1 @@
+"""Development needs: intake, clarification, routing and their life cycle (built by the needs issue)."""

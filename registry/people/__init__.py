@@ -1,0 +1,1 @@
+"""People in the support organisation and at the institutions."""

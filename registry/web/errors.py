@@ -1,0 +1,114 @@
+"""Errors as the reader should see them: a plain page (or JSON for the API), never a traceback.
+
+Every server error is logged with its request id, which the error page shows so that support can
+find it; nothing the user typed is written to the log unescaped.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from litestar import MediaType, Request, Response
+from litestar.exceptions import HTTPException, NotAuthorizedException, PermissionDeniedException, ValidationException
+from litestar.response import Template
+from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
+
+from registry.forms import FormErrors
+from registry.i18n import gettext as _
+
+logger = logging.getLogger("registry")
+
+
+def _wants_json(request: Request) -> bool:
+    return request.url.path.startswith("/api/") or request.url.path.startswith("/schema")
+
+
+def _title(status_code: int) -> str:
+    return {
+        400: _("The request could not be understood"),
+        401: _("You need to log in"),
+        403: _("You do not have permission to do this"),
+        404: _("Page not found"),
+        405: _("That action is not possible here"),
+        409: _("Conflict with a change made by someone else"),
+        422: _("Some values need correcting"),
+        429: _("Too many attempts; wait a moment and try again"),
+    }.get(status_code, _("Something went wrong on our side"))
+
+
+def _request_id(request: Request) -> str:
+    return str(request.scope.get("state", {}).get("request_id", "-"))
+
+
+def problem(request: Request, status_code: int, detail: str, errors: list[dict[str, str]] | None = None) -> Response:
+    if _wants_json(request):
+        body: dict[str, object] = {
+            "status": status_code,
+            "title": _title(status_code),
+            "detail": detail,
+            "request_id": _request_id(request),
+        }
+        if errors:
+            body["errors"] = errors
+        return Response(body, status_code=status_code, media_type="application/problem+json")
+    return Template(
+        template_name="error.html",
+        context={
+            "status_code": status_code,
+            "title": _title(status_code),
+            "detail": detail,
+            "errors": errors or [],
+            "request_id": _request_id(request),
+        },
+        status_code=status_code,
+        media_type=MediaType.HTML,
+    )
+
+
+def http_exception_handler(request: Request, exc: HTTPException) -> Response:
+    status_code = exc.status_code
+    errors: list[dict[str, str]] = []
+    detail = ""
+    if isinstance(exc, ValidationException):
+        for item in exc.extra or []:
+            if isinstance(item, dict):
+                field = str(item.get("key") or item.get("source") or "body")
+                errors.append({"field": field, "message": str(item.get("message", ""))})
+        detail = _("The values sent do not have the expected form.")
+    elif isinstance(exc, NotAuthorizedException):
+        detail = _("Log in to continue.")
+    elif isinstance(exc, PermissionDeniedException):
+        detail = _("Your roles do not allow this.")
+    elif status_code == 404:
+        detail = _("There is nothing at this address. It may have been removed or renamed.")
+    elif status_code == 405:
+        detail = _("This address does not accept that kind of request.")
+    elif status_code < 500:
+        detail = str(exc.detail) if exc.detail and exc.detail != "Bad Request" else _("The request was not accepted.")
+    if status_code >= 500:
+        return internal_error_handler(request, exc)
+    return problem(request, status_code, detail, errors)
+
+
+def form_errors_handler(request: Request, exc: FormErrors) -> Response:
+    errors = [{"field": field, "message": message} for field, message in exc.errors.items()]
+    return problem(request, 422, _("Some values need correcting."), errors)
+
+
+def internal_error_handler(request: Request, exc: Exception) -> Response:
+    logger.error(
+        "server error request_id=%s method=%s path=%r", _request_id(request), request.method, request.url.path,
+        exc_info=exc,
+    )
+    return problem(
+        request,
+        HTTP_500_INTERNAL_SERVER_ERROR,
+        _("The error has been logged. Quote the request id if you contact support."),
+    )
+
+
+exception_handlers = {
+    HTTPException: http_exception_handler,
+    FormErrors: form_errors_handler,
+    Exception: internal_error_handler,
+}

@@ -1,0 +1,76 @@
+"""Per-request context: the reader's language, a request id, and security headers on every response."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from contextvars import ContextVar
+
+from litestar.datastructures import MutableScopeHeaders
+from litestar.types import ASGIApp, Message, Receive, Scope, Send
+
+from registry.i18n import LANGUAGE_COOKIE, choose_language, reset_language, set_language
+
+REQUEST_ID_HEADER = "x-request-id"
+_SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+request_id_var: ContextVar[str] = ContextVar("request_id", default="-")
+
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+)
+
+
+def _cookie(headers: list[tuple[bytes, bytes]], name: str) -> str | None:
+    for key, value in headers:
+        if key == b"cookie":
+            for part in value.decode("latin-1").split(";"):
+                cookie_name, _sep, cookie_value = part.strip().partition("=")
+                if cookie_name == name:
+                    return cookie_value
+    return None
+
+
+def _header(headers: list[tuple[bytes, bytes]], name: bytes) -> str | None:
+    for key, value in headers:
+        if key == name:
+            return value.decode("latin-1")
+    return None
+
+
+class RequestContextMiddleware:
+    def __init__(self, app: ASGIApp, default_language: str = "sv") -> None:
+        self.app = app
+        self.default_language = default_language
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = scope["headers"]
+        language = choose_language(
+            _cookie(headers, LANGUAGE_COOKIE), _header(headers, b"accept-language"), self.default_language
+        )
+        incoming_id = _header(headers, REQUEST_ID_HEADER.encode()) or ""
+        # A request id from outside is kept only if it cannot forge anything in a log line.
+        request_id = incoming_id if _SAFE_REQUEST_ID.match(incoming_id) else uuid.uuid4().hex
+        scope.setdefault("state", {})["request_id"] = request_id
+        language_token = set_language(language)
+        request_id_token = request_id_var.set(request_id)
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                out = MutableScopeHeaders.from_message(message)
+                out.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+                out["X-Content-Type-Options"] = "nosniff"
+                out["Referrer-Policy"] = "same-origin"
+                out["X-Frame-Options"] = "DENY"
+                out["Content-Language"] = language
+                out[REQUEST_ID_HEADER] = request_id
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_headers)
+        finally:
+            reset_language(language_token)
+            request_id_var.reset(request_id_token)

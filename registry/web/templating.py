@@ -1,0 +1,55 @@
+"""The Jinja environment: templates from `templates/`, translations, formatting helpers."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from babel.dates import format_datetime
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from litestar.plugins.jinja import JinjaTemplateEngine
+from litestar.template.config import TemplateConfig
+
+from registry.config import PROJECT_ROOT
+from registry.i18n import LANGUAGES, current_language, translations
+
+TEMPLATES = PROJECT_ROOT / "templates"
+STATIC = PROJECT_ROOT / "static"
+HTMX_FILE = "vendor/htmx-2.0.11.min.js"
+
+
+def _gettext(message: str) -> str:
+    return translations(current_language()).gettext(message)
+
+
+def _ngettext(singular: str, plural: str, n: int) -> str:
+    return translations(current_language()).ngettext(singular, plural, n)
+
+
+def _format_datetime(value: datetime | None) -> str:
+    if value is None:
+        return ""
+    return format_datetime(value, "yyyy-MM-dd HH:mm", locale=current_language())
+
+
+def environment() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=select_autoescape(["html", "xml"], default_for_string=True),
+        undefined=StrictUndefined,
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.install_gettext_callables(_gettext, _ngettext, newstyle=True)  # type: ignore[attr-defined]
+    env.globals.update(
+        LANGUAGES=LANGUAGES,
+        current_language=current_language,
+        HTMX_FILE=HTMX_FILE,
+    )
+    env.filters["datetime"] = _format_datetime
+    return env
+
+
+def template_config() -> TemplateConfig[Any]:
+    return TemplateConfig(instance=JinjaTemplateEngine.from_environment(environment()))
