@@ -89,7 +89,7 @@ class AreaApi(Controller):
 
     @delete("/{slug:str}", operation_id="deleteArea", summary="Delete an area")
     async def delete_area(self, db_session: AsyncSession, slug: str) -> None:
-        await services.delete(db_session, await _area(db_session, slug))
+        await services.remove(db_session, await _area(db_session, slug))
 
 
 class DepartmentApi(Controller):
@@ -118,4 +118,4 @@ class DepartmentApi(Controller):
 
     @delete("/{slug:str}", operation_id="deleteDepartment", summary="Delete a department")
     async def delete_department(self, db_session: AsyncSession, slug: str) -> None:
-        await services.delete(db_session, await _department(db_session, slug))
+        await services.remove(db_session, await _department(db_session, slug))

@@ -156,7 +156,7 @@ class Register:
         )
 
     async def delete(self, session: AsyncSession, slug: str) -> Redirect:
-        await services.delete(session, await self.load(session, slug))
+        await services.remove(session, await self.load(session, slug))
         return Redirect(self.path, status_code=303)
 
 

@@ -172,7 +172,7 @@ async def save_department(
     return department
 
 
-async def delete(session: AsyncSession, obj: m.SupportArea | m.Department) -> None:
+async def remove(session: AsyncSession, obj: m.SupportArea | m.Department) -> None:
     await session.delete(obj)
     await session.flush()
 

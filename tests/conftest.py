@@ -1,0 +1,123 @@
+"""Test fixtures: every test that touches the database runs on SQLite and on a real PostgreSQL.
+
+Each database test gets a fresh database, migrated and seeded: copied from a template file on SQLite,
+created from a template database on PostgreSQL (both made once per test process).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+os.environ.setdefault("REGISTRY_ENV", "test")
+
+import psycopg
+import pytest
+from litestar.testing import TestClient
+
+from registry.app import create_app
+from registry.cli import _load_seed
+from registry.config import Settings
+from registry.db import migrate
+from tests.postgres import PostgresServer
+
+ENGINES = ["sqlite", "postgresql"]
+_counter = itertools.count()
+
+
+def prepare(url: str) -> None:
+    migrate.upgrade(url)
+    asyncio.run(_load_seed(Settings(database_url=url)))
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[PostgresServer]:
+    server = PostgresServer().start()
+    with psycopg.connect(server.url(), autocommit=True) as connection:
+        connection.execute("CREATE DATABASE registry_template")
+    prepare(server.url("registry_template"))
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("template") / "registry.db"
+    prepare(f"sqlite:///{path}")
+    return path
+
+
+@pytest.fixture(params=ENGINES)
+def engine_name(request: pytest.FixtureRequest) -> str:
+    return request.param
+
+
+@pytest.fixture
+def database_url(engine_name: str, request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A fresh migrated and seeded database for one test."""
+    if engine_name == "sqlite":
+        path = tmp_path / "registry.db"
+        shutil.copy(request.getfixturevalue("sqlite_template"), path)
+        yield f"sqlite:///{path}"
+        return
+    server: PostgresServer = request.getfixturevalue("postgres")
+    name = f"test_{os.getpid()}_{next(_counter)}"
+    with psycopg.connect(server.url(), autocommit=True) as connection:
+        connection.execute(f'CREATE DATABASE "{name}" TEMPLATE registry_template')
+    yield server.url(name)
+    with psycopg.connect(server.url(), autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def empty_database_url(engine_name: str, request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """An empty database (no tables) for migration tests."""
+    if engine_name == "sqlite":
+        yield f"sqlite:///{tmp_path / 'empty.db'}"
+        return
+    server: PostgresServer = request.getfixturevalue("postgres")
+    name = f"empty_{os.getpid()}_{next(_counter)}"
+    with psycopg.connect(server.url(), autocommit=True) as connection:
+        connection.execute(f'CREATE DATABASE "{name}"')
+    yield server.url(name)
+    with psycopg.connect(server.url(), autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def settings(database_url: str) -> Settings:
+    return Settings(database_url=database_url, env="test")
+
+
+@pytest.fixture
+def client(settings: Settings) -> Iterator[TestClient]:
+    with TestClient(create_app(settings), base_url="http://127.0.0.1:8000") as test_client:
+        test_client.follow_redirects = False  # tests look at the redirect itself (post/redirect/get)
+        yield test_client
+
+
+def csrf_token(client: TestClient) -> str:
+    """The CSRF token a browser would send back: from the cookie set by any page."""
+    if "registry_csrf" not in client.cookies:
+        client.get("/")
+    return client.cookies["registry_csrf"]
+
+
+def post_form(client: TestClient, url: str, data: dict | list, **kwargs):
+    """Post a form the way a browser does, CSRF token included."""
+    if isinstance(data, dict):
+        data = list(data.items())
+    fields = [(key, value) for key, value in data] + [("_csrf_token", csrf_token(client))]
+    body = "&".join(f"{_quote(k)}={_quote(str(v))}" for k, v in fields)
+    headers = {"content-type": "application/x-www-form-urlencoded", **kwargs.pop("headers", {})}
+    return client.post(url, content=body, headers=headers, **kwargs)
+
+
+def _quote(text: str) -> str:
+    from urllib.parse import quote_plus
+
+    return quote_plus(text)
