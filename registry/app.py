@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import logging
-
 from advanced_alchemy.extensions.litestar import (
     AsyncSessionConfig,
     SQLAlchemyAsyncConfig,
@@ -17,13 +15,17 @@ from litestar.middleware.base import DefineMiddleware
 from litestar.openapi.config import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin
 from litestar.static_files import create_static_files_router
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlalchemy.pool import NullPool
 
+from registry.accounts.controllers import AccountPages
+from registry.accounts.middleware import AuthenticationMiddleware
 from registry.areas.api import AreaApi, DepartmentApi
 from registry.areas.controllers import OrganisationAdmin, OrganisationPages
 from registry.config import Settings, async_url, get_settings
+from registry.changes.controllers import ChangeLogPages
 from registry.health import health
+from registry.people.controllers import PeoplePages
 from registry.web.errors import exception_handlers
 from registry.web.language import set_language_choice
 from registry.web.middleware import RequestContextMiddleware
@@ -41,9 +43,9 @@ def create_engine(settings: Settings) -> AsyncEngine:
     )
 
 
-def database_config(settings: Settings) -> SQLAlchemyAsyncConfig:
+def database_config(engine: AsyncEngine) -> SQLAlchemyAsyncConfig:
     return SQLAlchemyAsyncConfig(
-        engine_instance=create_engine(settings),
+        engine_instance=engine,
         before_send_handler="autocommit_include_redirects",
         session_config=AsyncSessionConfig(expire_on_commit=False),
         create_all=False,
@@ -54,18 +56,25 @@ def create_app(settings: Settings | None = None) -> Litestar:
     settings = settings or get_settings()
     if settings.is_production and (problems := settings.check_production()):
         raise SystemExit("Refusing to start in production:\n- " + "\n- ".join(problems))
+    engine = create_engine(settings)
     return Litestar(
         route_handlers=[
             OrganisationPages,
             OrganisationAdmin,
+            AccountPages,
+            PeoplePages,
+            ChangeLogPages,
             AreaApi,
             DepartmentApi,
             health,
             set_language_choice,
             create_static_files_router(path="/static", directories=[STATIC], name="static"),
         ],
-        plugins=[SQLAlchemyPlugin(config=database_config(settings))],
-        middleware=[DefineMiddleware(RequestContextMiddleware, default_language=settings.default_language)],
+        plugins=[SQLAlchemyPlugin(config=database_config(engine))],
+        middleware=[
+            DefineMiddleware(RequestContextMiddleware, default_language=settings.default_language),
+            DefineMiddleware(AuthenticationMiddleware, sessions=async_sessionmaker(engine, expire_on_commit=False)),
+        ],
         template_config=template_config(),
         csrf_config=CSRFConfig(
             secret=settings.secret_key,
@@ -73,7 +82,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             cookie_secure=settings.is_production,
             cookie_httponly=False,
             header_name="x-csrftoken",
-            exclude=["/api/", "/health", "/schema"],
+            # Every state-changing request needs the token: forms send it as a field, htmx and API
+            # clients as the x-csrftoken header (the API authenticates with the same session cookie).
         ),
         openapi_config=OpenAPIConfig(
             title="VSO registry",
@@ -92,4 +102,3 @@ def create_app(settings: Settings | None = None) -> Litestar:
     )
 
 
-logging.getLogger("registry").setLevel(logging.INFO)

@@ -17,19 +17,37 @@ import sys
 from registry.config import Settings, async_url, get_settings
 
 
-async def _load_seed(settings: Settings) -> dict[str, int]:
+async def _in_session(settings: Settings, work):
     from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
-
-    from registry.seed import load_seed
 
     engine = create_async_engine(async_url(settings.database_url))
     try:
         async with async_sessionmaker(engine, expire_on_commit=False)() as session:
-            counts = await load_seed(session)
+            result = await work(session)
             await session.commit()
-            return counts
+            return result
     finally:
         await engine.dispose()
+
+
+async def _load_seed(settings: Settings) -> dict[str, int]:
+    from registry.changes.service import Actor, current_actor
+    from registry.seed import load_seed
+
+    token = current_actor.set(Actor(None, "seed"))
+    try:
+        return await _in_session(settings, load_seed)
+    finally:
+        current_actor.reset(token)
+
+
+def _production_problems(settings: Settings) -> list[str]:
+    from registry.demo import active_demo_accounts
+
+    problems = settings.check_production()
+    if asyncio.run(_in_session(settings, active_demo_accounts)):
+        problems.append("Demo accounts are active in this database; disable them before a production start.")
+    return problems
 
 
 def _serve(settings: Settings, workers: int = 1) -> None:
@@ -77,12 +95,18 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "seed":
         print("Seed loaded:", asyncio.run(_load_seed(settings)))
         return 0
-    if settings.is_production and (problems := settings.check_production()):
-        print("Refusing to start in production:\n- " + "\n- ".join(problems), file=sys.stderr)
-        return 2
     if args.command == "run":
         migrate.upgrade(settings.database_url)
         print("Seed loaded:", asyncio.run(_load_seed(settings)), flush=True)
+        if not settings.is_production:
+            from registry.demo import DEMO_PASSWORD, load_demo
+
+            usernames = asyncio.run(_in_session(settings, load_demo))
+            print(f"Demo accounts (password {DEMO_PASSWORD}): {', '.join(usernames)}", flush=True)
+    if settings.is_production and (problems := _production_problems(settings)):
+        print("Refusing to start in production:\n- " + "\n- ".join(problems), file=sys.stderr)
+        return 2
+    if args.command == "run":
         _serve(settings)
     else:
         _serve(settings, workers=args.workers)

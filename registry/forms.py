@@ -17,6 +17,7 @@ from registry.i18n import gettext as _
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+MAX_ID = 2**63 - 1  # ids are 64-bit integers in every database the registry runs on
 
 
 class FormErrors(Exception):
@@ -43,7 +44,7 @@ class Field:
 def slugify(text: str) -> str:
     """A URL name from a Swedish title: 'Avd. för HR' → 'avd-for-hr'."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:100]
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:100].rstrip("-")
 
 
 def clean(fields: list[Field], raw: Mapping[str, Any], *, partial: bool = False) -> dict[str, Any]:
@@ -59,7 +60,7 @@ def clean(fields: list[Field], raw: Mapping[str, Any], *, partial: bool = False)
         value = raw.get(spec.name)
         if spec.kind == "choices":
             try:
-                values[spec.name] = sorted({int(v) for v in _as_list(value)})
+                values[spec.name] = sorted({_as_id(v) for v in _as_list(value)})
             except (TypeError, ValueError):
                 errors[spec.name] = _("Choose from the list.")
             continue
@@ -70,7 +71,7 @@ def clean(fields: list[Field], raw: Mapping[str, Any], *, partial: bool = False)
                 values[spec.name] = None
                 continue
             try:
-                values[spec.name] = int(value)
+                values[spec.name] = _as_id(value)
             except (TypeError, ValueError):
                 errors[spec.name] = _("Choose from the list.")
             continue
@@ -79,7 +80,8 @@ def clean(fields: list[Field], raw: Mapping[str, Any], *, partial: bool = False)
         if not isinstance(value, str):
             errors[spec.name] = _("Must be text.")
             continue
-        value = value.strip()
+        if spec.kind != "password":
+            value = value.strip()
         if "\x00" in value:
             errors[spec.name] = _("Contains a character that is not allowed.")
         elif spec.required and not value:
@@ -96,6 +98,14 @@ def clean(fields: list[Field], raw: Mapping[str, Any], *, partial: bool = False)
     if errors:
         raise FormErrors(errors)
     return values
+
+
+def _as_id(value: Any) -> int:
+    """A row id as typed or sent; one no database column can hold is wrong input, not a server error."""
+    number = int(value)
+    if not -MAX_ID <= number <= MAX_ID:
+        raise ValueError(value)
+    return number
 
 
 def _as_list(value: Any) -> list[Any]:

@@ -20,7 +20,8 @@ import pytest
 from litestar.testing import TestClient
 
 from registry.app import create_app
-from registry.cli import _load_seed
+from registry.cli import _in_session, _load_seed
+from registry.demo import DEMO_PASSWORD, load_demo
 from registry.config import Settings
 from registry.db import migrate
 from tests.postgres import PostgresServer
@@ -29,9 +30,13 @@ ENGINES = ["sqlite", "postgresql"]
 _counter = itertools.count()
 
 
-def prepare(url: str) -> None:
+def prepare(url: str, *, demo: bool = True) -> None:
+    """Migrate, load the seed and (unless told not to) the demo people with an account per role."""
     migrate.upgrade(url)
-    asyncio.run(_load_seed(Settings(database_url=url)))
+    settings = Settings(database_url=url)
+    asyncio.run(_load_seed(settings))
+    if demo:
+        asyncio.run(_in_session(settings, load_demo))
 
 
 @pytest.fixture(scope="session")
@@ -93,11 +98,66 @@ def settings(database_url: str) -> Settings:
     return Settings(database_url=database_url, env="test")
 
 
+# A demo account for every role (see registry/demo.py); None is an anonymous visitor.
+ROLE_ACCOUNTS = {
+    "anonymous": None,
+    "viewer": "lasare",
+    "coordinator": "samordnare",
+    "steering_member": "styrgrupp",
+    "department_head": "chef.it",
+    "deputy_head": "stf.chef.it",
+    "process_owner": "processagare",
+    "admin": "admin",
+}
+
+
+def _add_csrf_header(test_client: TestClient):
+    def hook(request) -> None:
+        if request.method not in ("GET", "HEAD", "OPTIONS") and "x-csrftoken" not in request.headers:
+            token = test_client.cookies.get("registry_csrf")
+            if token:
+                request.headers["x-csrftoken"] = token
+
+    return hook
+
+
+def open_client(settings: Settings, username: str | None) -> TestClient:
+    """A browser-like client: follows no redirects, sends the CSRF token like htmx does, logged in
+    as `username` (None: anonymous)."""
+    test_client = TestClient(create_app(settings), base_url="http://127.0.0.1:8000")
+    test_client.__enter__()
+    test_client.follow_redirects = False  # tests look at the redirect itself (post/redirect/get)
+    test_client.get("/health")  # picks up the CSRF cookie
+    test_client.event_hooks["request"].append(_add_csrf_header(test_client))
+    if username:
+        response = test_client.post("/login", data={"username": username, "password": DEMO_PASSWORD, "next": "/"})
+        assert response.status_code == 303, f"log-in as {username} failed: {response.status_code}"
+    return test_client
+
+
 @pytest.fixture
-def client(settings: Settings) -> Iterator[TestClient]:
-    with TestClient(create_app(settings), base_url="http://127.0.0.1:8000") as test_client:
-        test_client.follow_redirects = False  # tests look at the redirect itself (post/redirect/get)
-        yield test_client
+def client_as(settings: Settings) -> Iterator:
+    """`client_as("coordinator")` is a client logged in with that role's demo account."""
+    opened: list[TestClient] = []
+
+    def make(role: str) -> TestClient:
+        opened.append(open_client(settings, ROLE_ACCOUNTS[role]))
+        return opened[-1]
+
+    yield make
+    for test_client in opened:
+        test_client.__exit__(None, None, None)
+
+
+@pytest.fixture
+def client(client_as) -> TestClient:
+    """A client logged in as an administrator (who may use every route)."""
+    return client_as("admin")
+
+
+@pytest.fixture
+def anonymous_client(client_as) -> TestClient:
+    return client_as("anonymous")
 
 
 def csrf_token(client: TestClient) -> str:

@@ -68,7 +68,9 @@ def test_seed_file_is_the_source_table_verbatim():
     assert len({d["name"] for d in seed["department"]}) == 8
 
 
-def test_seed_loads_the_vso_model(database_url):
+def test_seed_loads_the_vso_model(empty_database_url):
+    database_url = empty_database_url
+    prepare(database_url, demo=False)
     counts = _table_counts(database_url)
     assert counts["support_area"] == 6
     assert counts["department"] == 8
@@ -78,6 +80,16 @@ def test_seed_loads_the_vso_model(database_url):
     assert counts["vso_model"] == 1
     assert counts["person"] == 0, "roles, not persons: the seed names nobody"
     assert _memberships(database_url) == EXPECTED
+
+
+def test_no_real_person_from_the_source_is_seeded(database_url):
+    engine = create_engine(sync_url(database_url))
+    with engine.connect() as connection:
+        names = set(connection.execute(select(m.Person.name)).scalars())
+    engine.dispose()
+    contacts = {"Anna Emmoth", "Ann Edenhamn", "Lisa Eliasson", "Monica Eriksson", "Sofia Sohl-Liebl",
+                "Monika Matevska Stier", "Erik Bäckvall", "Stina Eklund"}
+    assert not names & contacts
 
 
 def test_seed_names_the_owner_and_administering_department(database_url):

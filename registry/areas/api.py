@@ -6,6 +6,7 @@ from litestar import Controller, delete, get, patch, post
 from litestar.exceptions import NotFoundException
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from registry.accounts.guards import admin
 from registry.areas import services
 from registry.areas.schemas import (
     AreaCreate,
@@ -77,17 +78,17 @@ class AreaApi(Controller):
     async def get_area(self, db_session: AsyncSession, slug: str) -> AreaRead:
         return area_out(await _area(db_session, slug))
 
-    @post("/", operation_id="createArea", summary="Create an area")
+    @post("/", operation_id="createArea", guards=[admin], summary="Create an area")
     async def create_area(self, db_session: AsyncSession, data: AreaCreate) -> AreaRead:
         area = await services.save_area(db_session, sent(data))
         return area_out(await _area(db_session, area.slug))
 
-    @patch("/{slug:str}", operation_id="updateArea", summary="Change an area (only the fields sent)")
+    @patch("/{slug:str}", operation_id="updateArea", guards=[admin], summary="Change an area (only the fields sent)")
     async def update_area(self, db_session: AsyncSession, slug: str, data: AreaUpdate) -> AreaRead:
         area = await services.save_area(db_session, sent(data), await _area(db_session, slug), partial=True)
         return area_out(await _area(db_session, area.slug))
 
-    @delete("/{slug:str}", operation_id="deleteArea", summary="Delete an area")
+    @delete("/{slug:str}", operation_id="deleteArea", guards=[admin], summary="Delete an area")
     async def delete_area(self, db_session: AsyncSession, slug: str) -> None:
         await services.remove(db_session, await _area(db_session, slug))
 
@@ -104,18 +105,18 @@ class DepartmentApi(Controller):
     async def get_department(self, db_session: AsyncSession, slug: str) -> DepartmentRead:
         return department_out(await _department(db_session, slug))
 
-    @post("/", operation_id="createDepartment", summary="Create a department")
+    @post("/", operation_id="createDepartment", guards=[admin], summary="Create a department")
     async def create_department(self, db_session: AsyncSession, data: DepartmentCreate) -> DepartmentRead:
         department = await services.save_department(db_session, sent(data))
         return department_out(await _department(db_session, department.slug))
 
-    @patch("/{slug:str}", operation_id="updateDepartment", summary="Change a department (only the fields sent)")
+    @patch("/{slug:str}", operation_id="updateDepartment", guards=[admin], summary="Change a department (only the fields sent)")
     async def update_department(self, db_session: AsyncSession, slug: str, data: DepartmentUpdate) -> DepartmentRead:
         department = await services.save_department(
             db_session, sent(data), await _department(db_session, slug), partial=True
         )
         return department_out(await _department(db_session, department.slug))
 
-    @delete("/{slug:str}", operation_id="deleteDepartment", summary="Delete a department")
+    @delete("/{slug:str}", operation_id="deleteDepartment", guards=[admin], summary="Delete a department")
     async def delete_department(self, db_session: AsyncSession, slug: str) -> None:
         await services.remove(db_session, await _department(db_session, slug))

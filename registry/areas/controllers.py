@@ -11,7 +11,9 @@ from litestar.exceptions import NotFoundException
 from litestar.response import Redirect, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from registry.accounts.guards import admin
 from registry.areas import services
+from registry.changes import queries as change_queries
 from registry.db import models as m
 from registry.forms import FormErrors
 from registry.i18n import gettext as _
@@ -41,8 +43,17 @@ async def _choices(session: AsyncSession) -> dict[str, list[tuple[int, str]]]:
     }
 
 
+async def _history_for(request: Request, session: AsyncSession, object_type: str, object_id: int) -> list | None:
+    """The change log is for logged-in staff; the public sees the register without it."""
+    if request.scope.get("user") is None:
+        return None
+    return await change_queries.history(session, object_type, object_id)
+
+
 class OrganisationPages(Controller):
     """Readable by everyone: the VSO model is public on the university's web too."""
+
+    include_in_schema = False  # HTML pages; the OpenAPI schema documents the JSON API
 
     @get("/", name="overview")
     async def overview(self, db_session: AsyncSession) -> Template:
@@ -68,11 +79,15 @@ class OrganisationPages(Controller):
         )
 
     @get("/areas/{slug:str}", name="area")
-    async def area(self, db_session: AsyncSession, slug: str) -> Template:
+    async def area(self, request: Request, db_session: AsyncSession, slug: str) -> Template:
         area = await _area_or_404(db_session, slug)
         return Template(
             template_name="areas/detail.html",
-            context={"area": area, "departments": services.departments_of(area)},
+            context={
+                "area": area,
+                "departments": services.departments_of(area),
+                "history": await _history_for(request, db_session, "support_area", area.id),
+            },
         )
 
     @get("/departments", name="departments")
@@ -83,11 +98,12 @@ class OrganisationPages(Controller):
         )
 
     @get("/departments/{slug:str}", name="department")
-    async def department(self, db_session: AsyncSession, slug: str) -> Template:
+    async def department(self, request: Request, db_session: AsyncSession, slug: str) -> Template:
         department = await _department_or_404(db_session, slug)
         return Template(
             template_name="departments/detail.html",
             context={
+                "history": await _history_for(request, db_session, "department", department.id),
                 "department": department,
                 "areas": services.areas_of(department),
                 "shared_with": await services.shared_with(db_session, department),
@@ -190,6 +206,10 @@ DEPARTMENTS = Register(
 
 class OrganisationAdmin(Controller):
     """Forms to create, edit and delete areas and departments and to change their memberships."""
+
+    guards = [admin]
+
+    include_in_schema = False
 
     @get("/areas/new", name="area_new")
     async def new_area(self, db_session: AsyncSession) -> Template:

@@ -24,7 +24,12 @@ class Department(Base):
         ForeignKey("person.id", ondelete="SET NULL", use_alter=True), index=True
     )
 
+    deputy_head_id: Mapped[int | None] = mapped_column(
+        ForeignKey("person.id", ondelete="SET NULL", use_alter=True), index=True
+    )
+
     head: Mapped[Person | None] = relationship(foreign_keys=[head_id], lazy="raise")
+    deputy_head: Mapped[Person | None] = relationship(foreign_keys=[deputy_head_id], lazy="raise")
     memberships: Mapped[list[AreaMembership]] = relationship(
         back_populates="department", cascade="all, delete-orphan", lazy="raise"
     )
@@ -197,3 +202,11 @@ class VsoModel(Base):
 
     owner: Mapped[Person | None] = relationship(lazy="raise")
     administering_department: Mapped[Department | None] = relationship(lazy="raise")
+
+
+# What the change log keeps with an area or a department besides its columns: its memberships.
+SupportArea.__audit_links__ = {
+    "department_ids": (AreaMembership.area_id, AreaMembership.department_id),
+    "coordinator_ids": (AreaCoordinator.area_id, AreaCoordinator.person_id),
+}
+Department.__audit_links__ = {"area_ids": (AreaMembership.department_id, AreaMembership.area_id)}

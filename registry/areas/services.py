@@ -9,6 +9,8 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload, selectinload
 
+from registry.changes import service as changes
+from registry.changes.models import ChangeAction
 from registry.db import models as m
 from registry.forms import Field, FormErrors, clean, slugify
 from registry.i18n import gettext as _
@@ -20,6 +22,7 @@ AREA_FIELDS = [
           help=_l("Lower-case letters, digits and hyphens. Left empty, it is made from the name.")),
     Field("purpose", _l("Purpose"), kind="textarea", max_length=5000),
     Field("responsible_head_id", _l("Responsible head (VSO-ansvarig)"), kind="choice", choices_key="people"),
+    Field("coordinator_ids", _l("Development coordinators"), kind="choices", choices_key="people"),
     Field("department_ids", _l("Departments in the area"), kind="choices", choices_key="departments"),
 ]
 
@@ -29,13 +32,23 @@ DEPARTMENT_FIELDS = [
     Field("slug", _l("URL name"), kind="slug", max_length=100, unique=True,
           help=_l("Lower-case letters, digits and hyphens. Left empty, it is made from the name.")),
     Field("description", _l("Description"), kind="textarea", max_length=5000),
-    Field("head_id", _l("Head of department"), kind="choice", choices_key="people"),
+    Field("head_id", _l("Head of department"), kind="choice", choices_key="people",
+          help=_l("The head takes the department's binding line decisions.")),
+    Field("deputy_head_id", _l("Deputy head"), kind="choice", choices_key="people",
+          help=_l("May record line decisions in the head's place.")),
     Field("area_ids", _l("Support-service areas"), kind="choices", choices_key="areas"),
 ]
 
-# Which choice field refers to which model, and which list field sets memberships.
-_REFERENCES = {"responsible_head_id": m.Person, "head_id": m.Person}
-_MEMBERSHIP_FIELDS = {"department_ids": m.Department, "area_ids": m.SupportArea}
+# Which choice field refers to which model, and which list field sets which links:
+# field → (link model, column naming the edited object, column naming the linked one, linked model).
+_REFERENCES = {"responsible_head_id": m.Person, "head_id": m.Person, "deputy_head_id": m.Person}
+_LINKS = {
+    "department_ids": (m.AreaMembership, "area_id", "department_id", m.Department),
+    "area_ids": (m.AreaMembership, "department_id", "area_id", m.SupportArea),
+    "coordinator_ids": (m.AreaCoordinator, "area_id", "person_id", m.Person),
+}
+# URL names the pages themselves use: /areas/new is the form for a new area, not an area called "new".
+RESERVED_SLUGS = {"new"}
 
 
 # ---------------------------------------------------------------- reading
@@ -173,15 +186,22 @@ async def save_department(
 
 
 async def remove(session: AsyncSession, obj: m.SupportArea | m.Department) -> None:
+    before = await changes.snapshot(session, obj)
     await session.delete(obj)
     await session.flush()
+    await changes.record(session, ChangeAction.delete, obj, before)
 
 
 async def _save(session: AsyncSession, obj: Any, fields: list[Field], raw: Mapping[str, Any], *, partial: bool) -> None:
     values = clean(fields, raw, partial=partial)
-    if "name" in values and not values.get("slug") and (not partial or "slug" in values):
-        values["slug"] = slugify(values["name"])
+    before = await changes.snapshot(session, obj) if obj.id is not None else None
+    if "slug" in values and not values["slug"]:
+        values["slug"] = slugify(values.get("name") or obj.name or "")
     errors: dict[str, str] = {}
+    if "slug" in values and not values["slug"]:
+        errors["slug"] = _("This field is required.")  # a name of only punctuation gives no URL name
+    elif values.get("slug") in RESERVED_SLUGS:
+        errors["slug"] = _("“%(value)s” is already in use.", value=values["slug"])
     model = type(obj)
     for spec in fields:
         if spec.unique and spec.name in values and values[spec.name]:
@@ -194,7 +214,7 @@ async def _save(session: AsyncSession, obj: Any, fields: list[Field], raw: Mappi
     for name, target in _REFERENCES.items():
         if values.get(name) is not None and await session.get(target, values[name]) is None:
             errors[name] = _("No such entry; choose from the list.")
-    for name, target in _MEMBERSHIP_FIELDS.items():
+    for name, (_link, _own, _other, target) in _LINKS.items():
         wanted = values.get(name)
         if wanted:
             found = set((await session.scalars(select(target.id).where(target.id.in_(wanted)))).all())
@@ -203,39 +223,32 @@ async def _save(session: AsyncSession, obj: Any, fields: list[Field], raw: Mappi
     if errors:
         raise FormErrors(errors)
     for key, value in values.items():
-        if key not in _MEMBERSHIP_FIELDS:
+        if key not in _LINKS:
             setattr(obj, key, value)
     if obj.id is None:
         session.add(obj)
     await session.flush()
-    if "department_ids" in values:
-        await _set_memberships(session, area_id=obj.id, department_ids=values["department_ids"])
-    if "area_ids" in values:
-        await _set_memberships(session, department_id=obj.id, area_ids=values["area_ids"])
+    for name in _LINKS:
+        if name in values:
+            await _set_links(session, obj, name, values[name])
+    await changes.record(session, ChangeAction.create if before is None else ChangeAction.update, obj, before)
 
 
-async def _set_memberships(
-    session: AsyncSession,
-    *,
-    area_id: int | None = None,
-    department_id: int | None = None,
-    department_ids: Sequence[int] = (),
-    area_ids: Sequence[int] = (),
-) -> None:
-    """Make the memberships of one area (or one department) exactly the given ones."""
-    if area_id is not None:
-        owner, other, wanted = m.AreaMembership.area_id == area_id, m.AreaMembership.department_id, set(department_ids)
-    else:
-        owner, other, wanted = m.AreaMembership.department_id == department_id, m.AreaMembership.area_id, set(area_ids)
+async def _set_links(session: AsyncSession, obj: Any, field_name: str, wanted_ids: Sequence[int]) -> None:
+    """Make the links of one object named by `field_name` (memberships, coordinators) exactly the given ones."""
+    link_model, own_name, other_name, _target = _LINKS[field_name]
+    owner = getattr(link_model, own_name) == obj.id
+    other = getattr(link_model, other_name)
+    wanted = set(wanted_ids)
     current = set((await session.scalars(select(other).where(owner))).all())
     if gone := current - wanted:
-        await session.execute(delete(m.AreaMembership).where(owner, other.in_(gone)))
+        await session.execute(delete(link_model).where(owner, other.in_(gone)))
     for new_id in sorted(wanted - current):
-        pair = {"area_id": area_id, "department_id": new_id} if area_id is not None else {
-            "area_id": new_id, "department_id": department_id}
-        session.add(m.AreaMembership(**pair))
+        session.add(link_model(**{own_name: obj.id, other_name: new_id}))
     await session.flush()
-    # Loaded membership lists on either side are stale now; the rest of the session stays valid.
+    # Loaded link lists on either side are stale now; the rest of the session stays valid.
     for loaded in list(session.identity_map.values()):
-        if isinstance(loaded, m.SupportArea | m.Department):
+        if isinstance(loaded, m.SupportArea):
+            session.expire(loaded, ["memberships", "coordinators"])
+        elif isinstance(loaded, m.Department):
             session.expire(loaded, ["memberships"])

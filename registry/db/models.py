@@ -1,5 +1,6 @@
 """Every model in one namespace: `from registry.db import models as m`."""
 
+from registry.accounts.models import Account, LoginAttempt, Role, RoleAssignment, UserSession
 from registry.areas.models import (
     AreaCoordinator,
     AreaMembership,
@@ -15,9 +16,17 @@ from registry.areas.models import (
     VsoModel,
 )
 from registry.db.base import Base, metadata
+from registry.changes.models import ChangeAction, ChangeRecord
 from registry.people.models import Person
 
 __all__ = [
+    "Account",
+    "ChangeAction",
+    "ChangeRecord",
+    "LoginAttempt",
+    "Role",
+    "RoleAssignment",
+    "UserSession",
     "AreaCoordinator",
     "AreaMembership",
     "ArenaSide",

@@ -7,16 +7,20 @@ find it; nothing the user typed is written to the log unescaped.
 from __future__ import annotations
 
 import logging
+from urllib.parse import quote
+import re
 
 from litestar import MediaType, Request, Response
 from litestar.exceptions import HTTPException, NotAuthorizedException, PermissionDeniedException, ValidationException
-from litestar.response import Template
+from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
 from registry.forms import FormErrors
 from registry.i18n import gettext as _
 
 logger = logging.getLogger("registry")
+# How the JSON decoder names a missing or unknown field: "Object missing required field `name`".
+_NAMED_FIELD = re.compile(r"field `([^`]+)`")
 
 
 def _wants_json(request: Request) -> bool:
@@ -67,16 +71,25 @@ def problem(request: Request, status_code: int, detail: str, errors: list[dict[s
 
 def http_exception_handler(request: Request, exc: HTTPException) -> Response:
     status_code = exc.status_code
+    if isinstance(exc, NotAuthorizedException) and not _wants_json(request):
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return Redirect(f"/login?next={quote(target)}", status_code=303)
     errors: list[dict[str, str]] = []
     detail = ""
     if isinstance(exc, ValidationException):
         for item in exc.extra or []:
             if isinstance(item, dict):
                 field = str(item.get("key") or item.get("source") or "body")
-                errors.append({"field": field, "message": str(item.get("message", ""))})
+                message = str(item.get("message", ""))
+                if field == "data":  # the body as a whole: name the field the message is about, if any
+                    named = _NAMED_FIELD.search(message)
+                    field = named.group(1) if named else "body"
+                errors.append({"field": field, "message": message})
         detail = _("The values sent do not have the expected form.")
     elif isinstance(exc, NotAuthorizedException):
         detail = _("Log in to continue.")
+    elif isinstance(exc, PermissionDeniedException) and "csrf" in str(exc.detail).lower():
+        detail = _("The form was out of date or incomplete. Reload the page and try again.")
     elif isinstance(exc, PermissionDeniedException):
         detail = _("Your roles do not allow this.")
     elif status_code == 404:

@@ -21,13 +21,13 @@ CONTENT_SECURITY_POLICY = (
 )
 
 
-def _cookie(headers: list[tuple[bytes, bytes]], name: str) -> str | None:
+def cookie_value(headers: list[tuple[bytes, bytes]], name: str) -> str | None:
     for key, value in headers:
         if key == b"cookie":
             for part in value.decode("latin-1").split(";"):
-                cookie_name, _sep, cookie_value = part.strip().partition("=")
+                cookie_name, _sep, value = part.strip().partition("=")
                 if cookie_name == name:
-                    return cookie_value
+                    return value
     return None
 
 
@@ -49,7 +49,7 @@ class RequestContextMiddleware:
             return
         headers = scope["headers"]
         language = choose_language(
-            _cookie(headers, LANGUAGE_COOKIE), _header(headers, b"accept-language"), self.default_language
+            cookie_value(headers, LANGUAGE_COOKIE), _header(headers, b"accept-language"), self.default_language
         )
         incoming_id = _header(headers, REQUEST_ID_HEADER.encode()) or ""
         # A request id from outside is kept only if it cannot forge anything in a log line.

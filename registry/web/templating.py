@@ -10,6 +10,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.template.config import TemplateConfig
 
+from registry.accounts.middleware import current_principal
 from registry.config import PROJECT_ROOT
 from registry.i18n import LANGUAGES, current_language, translations
 
@@ -43,6 +44,8 @@ def environment() -> Environment:
     )
     env.install_gettext_callables(_gettext, _ngettext, newstyle=True)  # type: ignore[attr-defined]
     env.globals.update(
+        current_user=current_principal.get,
+        is_admin=lambda: bool((principal := current_principal.get()) and principal.is_admin),
         LANGUAGES=LANGUAGES,
         current_language=current_language,
         HTMX_FILE=HTMX_FILE,

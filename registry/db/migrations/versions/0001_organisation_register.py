@@ -25,6 +25,7 @@ def upgrade() -> None:
     sa.Column('slug', sa.String(length=100), nullable=False),
     sa.Column('description', sa.Text(), nullable=False),
     sa.Column('head_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=True),
+    sa.Column('deputy_head_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=True),
     sa.Column('created_at', advanced_alchemy.types.datetime.DateTimeUTC(timezone=True), nullable=False),
     sa.Column('updated_at', advanced_alchemy.types.datetime.DateTimeUTC(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_department')),
@@ -33,6 +34,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('department', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_department_head_id'), ['head_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_department_deputy_head_id'), ['deputy_head_id'], unique=False)
 
     op.create_table('institution',
     sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
@@ -68,6 +70,10 @@ def upgrade() -> None:
     with op.batch_alter_table('department', schema=None) as batch_op:
         batch_op.create_foreign_key(
             batch_op.f('fk_department_head_id_person'), 'person', ['head_id'], ['id'], ondelete='SET NULL'
+        )
+        batch_op.create_foreign_key(
+            batch_op.f('fk_department_deputy_head_id_person'), 'person', ['deputy_head_id'], ['id'],
+            ondelete='SET NULL'
         )
 
     op.create_table('support_area',
@@ -229,10 +235,12 @@ def downgrade() -> None:
 
     with op.batch_alter_table('department', schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f('fk_department_head_id_person'), type_='foreignkey')
+        batch_op.drop_constraint(batch_op.f('fk_department_deputy_head_id_person'), type_='foreignkey')
 
     op.drop_table('person')
     op.drop_table('institution')
     with op.batch_alter_table('department', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_department_head_id'))
+        batch_op.drop_index(batch_op.f('ix_department_deputy_head_id'))
 
     op.drop_table('department')

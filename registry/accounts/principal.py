@@ -1,0 +1,97 @@
+"""Who is asking, and what their roles allow. Built once per request from the register."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import literal, select, union_all
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from registry.accounts.models import Role
+from registry.db import models as m
+
+
+@dataclass(frozen=True)
+class Principal:
+    person_id: int
+    account_id: int
+    session_id: int
+    name: str
+    username: str
+    roles: frozenset[Role] = frozenset()
+    coordinator_of: frozenset[int] = frozenset()  # area ids
+    steering_member_of: frozenset[int] = frozenset()  # area ids (named members, heads and coordinators)
+    responsible_for: frozenset[int] = frozenset()  # area ids where VSO-ansvarig
+    head_of: frozenset[int] = frozenset()  # department ids
+    deputy_of: frozenset[int] = frozenset()  # department ids
+
+    @property
+    def is_admin(self) -> bool:
+        return Role.admin in self.roles
+
+    def decides_for(self, department_id: int) -> bool:
+        """May record the department's line decisions: its head or named deputy."""
+        return department_id in self.head_of or department_id in self.deputy_of
+
+    def coordinates(self, area_id: int) -> bool:
+        return area_id in self.coordinator_of
+
+    def steers(self, area_id: int) -> bool:
+        return area_id in self.steering_member_of
+
+    def role_names(self) -> list[str]:
+        return sorted(role.value for role in self.roles)
+
+
+async def load_roles(session: AsyncSession, person_id: int) -> dict[str, frozenset]:
+    """Every role of a person, from the explicit assignments and from the organisation register,
+    in one round trip."""
+    rows = await session.execute(
+        union_all(
+            select(literal("assigned"), m.RoleAssignment.role, m.RoleAssignment.area_id).where(
+                m.RoleAssignment.person_id == person_id
+            ),
+            select(literal("coordinator"), literal(""), m.AreaCoordinator.area_id).where(
+                m.AreaCoordinator.person_id == person_id
+            ),
+            select(literal("steering"), literal(""), m.SteeringGroup.area_id)
+            .join(m.SteeringGroupMember, m.SteeringGroupMember.steering_group_id == m.SteeringGroup.id)
+            .where(m.SteeringGroupMember.person_id == person_id),
+            select(literal("responsible"), literal(""), m.SupportArea.id).where(
+                m.SupportArea.responsible_head_id == person_id
+            ),
+            select(literal("head"), literal(""), m.Department.id).where(m.Department.head_id == person_id),
+            select(literal("deputy"), literal(""), m.Department.id).where(m.Department.deputy_head_id == person_id),
+        )
+    )
+    roles: set[Role] = set()
+    found: dict[str, set[int]] = {key: set() for key in ("coordinator", "steering", "responsible", "head", "deputy")}
+    for kind, role, scope_id in rows:
+        if kind == "assigned":
+            roles.add(Role(role))
+        else:
+            found[kind].add(scope_id)
+    head_of = found["head"] | found["deputy"]
+    if head_of:
+        # The heads of an area's departments sit in its steering group.
+        areas_of_heads = await session.scalars(
+            select(m.AreaMembership.area_id).where(m.AreaMembership.department_id.in_(found["head"]))
+        )
+        found["steering"] |= set(areas_of_heads.all())
+    found["steering"] |= found["coordinator"] | found["responsible"]
+    if found["coordinator"]:
+        roles.add(Role.coordinator)
+    if found["steering"]:
+        roles.add(Role.steering_member)
+    if found["head"]:
+        roles.add(Role.department_head)
+    if found["deputy"]:
+        roles.add(Role.deputy_head)
+    return {
+        "roles": frozenset(roles),
+        "coordinator_of": frozenset(found["coordinator"]),
+        "steering_member_of": frozenset(found["steering"]),
+        "responsible_for": frozenset(found["responsible"]),
+        "head_of": frozenset(found["head"]),
+        "deputy_of": frozenset(found["deputy"]),
+    }

@@ -1,0 +1,1 @@
+"""The change log: who changed what, when, from what to what. Records are written, never edited."""
