@@ -28,7 +28,7 @@ from registry.health import health
 from registry.people.controllers import PeoplePages
 from registry.web.errors import exception_handlers
 from registry.web.language import set_language_choice
-from registry.web.middleware import RequestContextMiddleware
+from registry.web.middleware import RequestContextMiddleware, security_headers
 from registry.web.templating import STATIC, template_config
 
 
@@ -92,6 +92,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             path="/schema",
             render_plugins=[JsonRenderPlugin()],
         ),
+        before_send=[security_headers],
         exception_handlers=exception_handlers,  # type: ignore[arg-type]
         logging_config=LoggingConfig(
             root={"level": "INFO", "handlers": ["queue_listener"]},

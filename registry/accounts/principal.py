@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import literal, select, union_all
+from sqlalchemy import String, literal, select, type_coerce, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.accounts.models import Role
@@ -48,7 +48,7 @@ async def load_roles(session: AsyncSession, person_id: int) -> dict[str, frozens
     in one round trip."""
     rows = await session.execute(
         union_all(
-            select(literal("assigned"), m.RoleAssignment.role, m.RoleAssignment.area_id).where(
+            select(literal("assigned"), type_coerce(m.RoleAssignment.role, String), m.RoleAssignment.area_id).where(
                 m.RoleAssignment.person_id == person_id
             ),
             select(literal("coordinator"), literal(""), m.AreaCoordinator.area_id).where(

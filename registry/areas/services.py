@@ -196,7 +196,9 @@ async def _save(session: AsyncSession, obj: Any, fields: list[Field], raw: Mappi
     values = clean(fields, raw, partial=partial)
     before = await changes.snapshot(session, obj) if obj.id is not None else None
     if "slug" in values and not values["slug"]:
-        values["slug"] = slugify(values.get("name") or obj.name or "")
+        # An emptied URL name keeps the current one (links to the page keep working);
+        # a new entry gets one made from its name.
+        values["slug"] = obj.slug if obj.id is not None else slugify(values.get("name") or "")
     errors: dict[str, str] = {}
     if "slug" in values and not values["slug"]:
         errors["slug"] = _("This field is required.")  # a name of only punctuation gives no URL name

@@ -58,19 +58,19 @@ class RequestContextMiddleware:
         language_token = set_language(language)
         request_id_token = request_id_var.set(request_id)
 
-        async def send_with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                out = MutableScopeHeaders.from_message(message)
-                out.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-                out["X-Content-Type-Options"] = "nosniff"
-                out["Referrer-Policy"] = "same-origin"
-                out["X-Frame-Options"] = "DENY"
-                out["Content-Language"] = language
-                out[REQUEST_ID_HEADER] = request_id
-            await send(message)
-
         try:
-            await self.app(scope, receive, send_with_headers)
+            await self.app(scope, receive, send)
         finally:
             reset_language(language_token)
             request_id_var.reset(request_id_token)
+
+
+async def security_headers(message: Message, scope: Scope) -> None:
+    """A `before_send` hook, so that every response gets these, 404s for unknown routes included."""
+    if message["type"] == "http.response.start":
+        out = MutableScopeHeaders.from_message(message)
+        out.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        out["X-Content-Type-Options"] = "nosniff"
+        out["Referrer-Policy"] = "same-origin"
+        out["X-Frame-Options"] = "DENY"
+        out[REQUEST_ID_HEADER] = scope.get("state", {}).get("request_id") or request_id_var.get()
