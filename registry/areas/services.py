@@ -99,7 +99,7 @@ def _department_options():
 
 async def list_departments(session: AsyncSession) -> Sequence[m.Department]:
     result = await session.scalars(
-        select(m.Department).options(*_department_options()).order_by(m.Department.name)
+        select(m.Department).options(*_department_options()).order_by(func.lower(m.Department.name))
     )
     return result.all()
 
@@ -135,11 +135,11 @@ async def counts(session: AsyncSession) -> dict[str, int]:
 
 
 def departments_of(area: m.SupportArea) -> list[m.Department]:
-    return sorted((ms.department for ms in area.memberships), key=lambda d: d.name)
+    return sorted((ms.department for ms in area.memberships), key=lambda d: d.name.lower())
 
 
 def areas_of(department: m.Department) -> list[m.SupportArea]:
-    return sorted((ms.area for ms in department.memberships), key=lambda a: a.name)
+    return sorted((ms.area for ms in department.memberships), key=lambda a: a.name.lower())
 
 
 async def shared_with(
