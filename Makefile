@@ -36,7 +36,10 @@ LANGUAGES := sv nb en
 .PHONY: messages
 messages: $(STAMP)
 	$(BIN)/pybabel extract -F babel.cfg --sort-output --no-wrap --add-location=file \
-	  --project="VSO registry" --add-comments=Translators: -o $(LOCALE_DIR)/messages.pot .
+	  --project="VSO registry" --add-comments=Translators: -o $(LOCALE_DIR)/messages.pot.new .
+	@# Keep the old template (and its date) if nothing else changed, so a no-op refresh leaves no diff.
+	if diff -q -I '^"POT-Creation-Date:' $(LOCALE_DIR)/messages.pot $(LOCALE_DIR)/messages.pot.new >/dev/null 2>&1; \
+	then rm $(LOCALE_DIR)/messages.pot.new; else mv $(LOCALE_DIR)/messages.pot.new $(LOCALE_DIR)/messages.pot; fi
 	for lang in $(LANGUAGES); do \
 	  $(BIN)/pybabel update -i $(LOCALE_DIR)/messages.pot -d $(LOCALE_DIR) -D messages -l $$lang \
 	    --init-missing --no-fuzzy-matching --ignore-obsolete --no-wrap || exit 1; \
