@@ -11,6 +11,7 @@ import itertools
 import os
 import shutil
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 os.environ.setdefault("REGISTRY_ENV", "test")
@@ -61,11 +62,11 @@ def engine_name(request: pytest.FixtureRequest) -> str:
     return request.param
 
 
-@pytest.fixture
-def database_url(engine_name: str, request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """A fresh migrated and seeded database for one test."""
+@contextmanager
+def fresh_database(engine_name: str, request: pytest.FixtureRequest, folder: Path) -> Iterator[str]:
+    """A migrated and seeded database of its own, dropped afterwards."""
     if engine_name == "sqlite":
-        path = tmp_path / "registry.db"
+        path = folder / f"registry-{next(_counter)}.db"
         shutil.copy(request.getfixturevalue("sqlite_template"), path)
         yield f"sqlite:///{path}"
         return
@@ -76,6 +77,13 @@ def database_url(engine_name: str, request: pytest.FixtureRequest, tmp_path: Pat
     yield server.url(name)
     with psycopg.connect(server.url(), autocommit=True) as connection:
         connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def database_url(engine_name: str, request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A fresh migrated and seeded database for one test."""
+    with fresh_database(engine_name, request, tmp_path) as url:
+        yield url
 
 
 @pytest.fixture

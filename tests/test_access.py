@@ -12,7 +12,8 @@ from sqlalchemy import create_engine, func, select, text
 
 from registry.config import sync_url
 from registry.db import models as m
-from tests.conftest import ROLE_ACCOUNTS
+from registry.config import Settings
+from tests.conftest import ENGINES, ROLE_ACCOUNTS, fresh_database, open_client
 
 ROLES = list(ROLE_ACCOUNTS)
 EVERYONE = set(ROLES)
@@ -117,16 +118,47 @@ def _send(client, method: str, path: str, body):
     return client.request(method, path, data=body)
 
 
-@pytest.mark.parametrize("role", ROLES)
-@pytest.mark.parametrize(
-    ("method", "path", "body", "allowed", "writes"), ROUTES, ids=[f"{r[0]} {r[1]}" for r in ROUTES]
-)
-def test_access_matrix(client_as, database_url, role, method, path, body, allowed, writes):
-    ids = _ids(database_url)
+@pytest.fixture(scope="module", params=ENGINES)
+def shared(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):
+    """One database and one logged-in client per role, for the cells that must change nothing:
+    reads, and writes by roles that may not write (whose fingerprint is checked below)."""
+    with fresh_database(request.param, request, tmp_path_factory.mktemp("shared")) as url:
+        ids = _ids(url)
+        settings = Settings(database_url=url, env="test")
+        clients = {role: open_client(settings, ROLE_ACCOUNTS[role]) for role in ROLES}
+        yield request.param, url, ids, clients
+        for test_client in clients.values():
+            test_client.__exit__(None, None, None)
+
+
+@pytest.fixture
+def cell(request: pytest.FixtureRequest, shared, tmp_path):
+    """The database and client for one cell: a fresh database for an allowed write, else the shared one."""
+    role, allowed, writes = request.param
+    engine_name, url, ids, clients = shared
+    if not (writes and role in allowed):
+        yield url, ids, clients[role]
+        return
+    with fresh_database(engine_name, request, tmp_path) as own_url:
+        own_ids = _ids(own_url)
+        own_client = open_client(Settings(database_url=own_url, env="test"), ROLE_ACCOUNTS[role])
+        yield own_url, own_ids, own_client
+        own_client.__exit__(None, None, None)
+
+
+CELLS = [
+    pytest.param((role, route[3], route[4]), role, *route, id=f"{route[0]} {route[1]} as {role}")
+    for route in ROUTES
+    for role in ROLES
+]
+
+
+@pytest.mark.parametrize(("cell", "role", "method", "path", "body", "allowed", "writes"), CELLS, indirect=["cell"])
+def test_access_matrix(cell, role, method, path, body, allowed, writes):
+    database_url, ids, client = cell
     path = path.format(**ids)
     if isinstance(body, dict) and "json" not in body:
         body = {key: value.format(**ids) for key, value in body.items()}
-    client = client_as(role)
     before = _fingerprint(database_url) if writes else None
     changes_before = _change_count(database_url)
 
