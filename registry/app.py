@@ -22,8 +22,8 @@ from registry.accounts.controllers import AccountPages
 from registry.accounts.middleware import AuthenticationMiddleware
 from registry.areas.api import AreaApi, DepartmentApi
 from registry.areas.controllers import OrganisationAdmin, OrganisationPages
-from registry.config import Settings, async_url, get_settings
 from registry.changes.controllers import ChangeLogPages
+from registry.config import Settings, async_url, get_settings
 from registry.health import health
 from registry.people.controllers import PeoplePages
 from registry.web.errors import exception_handlers
@@ -101,5 +101,3 @@ def create_app(settings: Settings | None = None) -> Litestar:
         debug=settings.debug,
         state=State({"settings": settings}),
     )
-
-

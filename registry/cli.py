@@ -1,11 +1,11 @@
 """The `registry` command: migrate, seed and serve.
 
-    registry run                 migrate, load the seed (and demo data unless production) and serve
-    registry serve [--workers N] serve only (production: migrations are a separate, explicit step)
-    registry db upgrade          bring the database to the newest schema
-    registry db downgrade REV    go back to an earlier schema
-    registry db revision -m MSG  write a new migration from the models (developers)
-    registry seed                load the VSO model from seed/ (adds only what is missing)
+registry run                 migrate, load the seed (and demo data unless production) and serve
+registry serve [--workers N] serve only (production: migrations are a separate, explicit step)
+registry db upgrade          bring the database to the newest schema
+registry db downgrade REV    go back to an earlier schema
+registry db revision -m MSG  write a new migration from the models (developers)
+registry seed                load the VSO model from seed/ (adds only what is missing)
 """
 
 from __future__ import annotations

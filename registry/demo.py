@@ -44,8 +44,12 @@ async def load_demo(session: AsyncSession) -> list[str]:
             department = departments.get(department_slug) if department_slug else None
             created = await people.save_person(
                 session,
-                {"name": name, "title": title, "email": f"{username}@demo.invalid",
-                 "department_id": department.id if department else None},
+                {
+                    "name": name,
+                    "title": title,
+                    "email": f"{username}@demo.invalid",
+                    "department_id": department.id if department else None,
+                },
             )
             await people.create_account(session, created, {"username": username, "password": DEMO_PASSWORD}, demo=True)
             return created
@@ -56,7 +60,9 @@ async def load_demo(session: AsyncSession) -> list[str]:
         viewer = await person("lasare", "Nils Läsare", "Handläggare")
         if not await people.assignments_of(session, viewer.id):
             await people.assign_role(session, viewer, "viewer")
-        owner = await person("processagare", "Ingrid Processägare", "Direktör", "studentservice-och-utbildningsadministration")
+        owner = await person(
+            "processagare", "Ingrid Processägare", "Direktör", "studentservice-och-utbildningsadministration"
+        )
         if not await people.assignments_of(session, owner.id):
             await people.assign_role(session, owner, "process_owner")
 
@@ -66,29 +72,43 @@ async def load_demo(session: AsyncSession) -> list[str]:
                 if departments[slug].head_id is None:
                     await save_department(session, {"head_id": head.id}, departments[slug], partial=True)
         if "it-och-digital-infrastruktur" in departments:
-            deputy = await person("stf.chef.it", "Karl Jansson", "Biträdande avdelningschef", "it-och-digital-infrastruktur")
+            deputy = await person(
+                "stf.chef.it", "Karl Jansson", "Biträdande avdelningschef", "it-och-digital-infrastruktur"
+            )
             if departments["it-och-digital-infrastruktur"].deputy_head_id is None:
                 await save_department(
                     session, {"deputy_head_id": deputy.id}, departments["it-och-digital-infrastruktur"], partial=True
                 )
         if "infrastruktur" in areas:
-            coordinator = await person("samordnare", "Frida Kvist", "Verksamhetsutvecklare", "it-och-digital-infrastruktur")
+            coordinator = await person(
+                "samordnare", "Frida Kvist", "Verksamhetsutvecklare", "it-och-digital-infrastruktur"
+            )
             if areas["infrastruktur"].responsible_head_id is None:
                 await save_area(
                     session,
-                    {"coordinator_ids": [coordinator.id],
-                     "responsible_head_id": departments["it-och-digital-infrastruktur"].head_id},
+                    {
+                        "coordinator_ids": [coordinator.id],
+                        "responsible_head_id": departments["it-och-digital-infrastruktur"].head_id,
+                    },
                     areas["infrastruktur"],
                     partial=True,
                 )
             member = await person("styrgrupp", "Lars Lund", "Enhetschef", "fastighets-och-campusplanering")
-            group = await session.scalar(select(m.SteeringGroup).where(m.SteeringGroup.area_id == areas["infrastruktur"].id))
-            if group and await session.scalar(
-                select(m.SteeringGroupMember.id).where(m.SteeringGroupMember.person_id == member.id)
-            ) is None:
+            group = await session.scalar(
+                select(m.SteeringGroup).where(m.SteeringGroup.area_id == areas["infrastruktur"].id)
+            )
+            if (
+                group
+                and await session.scalar(
+                    select(m.SteeringGroupMember.id).where(m.SteeringGroupMember.person_id == member.id)
+                )
+                is None
+            ):
                 session.add(m.SteeringGroupMember(steering_group_id=group.id, person_id=member.id))
         await session.flush()
-        return list((await session.scalars(select(Account.username).where(Account.is_demo).order_by(Account.username))).all())
+        return list(
+            (await session.scalars(select(Account.username).where(Account.is_demo).order_by(Account.username))).all()
+        )
     finally:
         current_actor.reset(token)
 

@@ -22,9 +22,9 @@ from litestar.testing import TestClient
 
 from registry.app import create_app
 from registry.cli import _in_session, _load_seed
-from registry.demo import DEMO_PASSWORD, load_demo
 from registry.config import Settings
 from registry.db import migrate
+from registry.demo import DEMO_PASSWORD, load_demo
 from tests.postgres import PostgresServer
 
 ENGINES = ["sqlite", "postgresql"]

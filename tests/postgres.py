@@ -48,7 +48,9 @@ class PostgresServer:
             try:
                 account = pwd.getpwnam(self.user)
             except KeyError as missing:
-                raise RuntimeError("Running as root needs the 'postgres' system user (apt-get install postgresql).") from missing
+                raise RuntimeError(
+                    "Running as root needs the 'postgres' system user (apt-get install postgresql)."
+                ) from missing
             os.chown(self.root, account.pw_uid, account.pw_gid)
 
     def _run(self, *command: str) -> None:
@@ -57,8 +59,18 @@ class PostgresServer:
         subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=self.root)
 
     def start(self) -> PostgresServer:
-        self._run(_find("initdb"), "-D", str(self.data), "-U", "registry", "--auth=trust", "-E", "UTF8",
-                  "--locale=C.UTF-8" if _has_c_utf8() else "--locale=C", "--no-sync")
+        self._run(
+            _find("initdb"),
+            "-D",
+            str(self.data),
+            "-U",
+            "registry",
+            "--auth=trust",
+            "-E",
+            "UTF8",
+            "--locale=C.UTF-8" if _has_c_utf8() else "--locale=C",
+            "--no-sync",
+        )
         options = (
             f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -c fsync=off "
             "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200"

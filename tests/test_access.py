@@ -10,9 +10,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import create_engine, func, select, text
 
-from registry.config import sync_url
+from registry.config import Settings, sync_url
 from registry.db import models as m
-from registry.config import Settings
 from tests.conftest import ENGINES, ROLE_ACCOUNTS, fresh_database, open_client
 
 ROLES = list(ROLE_ACCOUNTS)
@@ -48,7 +47,13 @@ ROUTES = [
     ("GET", "/people/{person}/edit", None, ADMIN, False),
     ("GET", "/people/{person}/account", None, ADMIN, False),
     ("POST", "/areas/new", {"name": "VSO för matris", "department_ids": "{hr}"}, ADMIN, True),
-    ("POST", "/areas/infrastruktur/edit", {"name": "VSO för infrastruktur", "purpose": "Ny", "department_ids": "{hr}"}, ADMIN, True),
+    (
+        "POST",
+        "/areas/infrastruktur/edit",
+        {"name": "VSO för infrastruktur", "purpose": "Ny", "department_ids": "{hr}"},
+        ADMIN,
+        True,
+    ),
     ("POST", "/areas/infrastruktur/delete", {}, ADMIN, True),
     ("POST", "/departments/new", {"name": "Avd. för matris"}, ADMIN, True),
     ("POST", "/departments/hr/edit", {"name": "Avd. för HR", "description": "Ny"}, ADMIN, True),
@@ -71,17 +76,15 @@ ROUTES = [
 def _ids(database_url: str) -> dict[str, int]:
     engine = create_engine(sync_url(database_url))
     with engine.begin() as connection:
-        person = connection.execute(
-            select(m.Account.person_id).where(m.Account.username == "lasare")
-        ).scalar_one()
+        person = connection.execute(select(m.Account.person_id).where(m.Account.username == "lasare")).scalar_one()
         assignment = connection.execute(
             select(m.RoleAssignment.id).where(m.RoleAssignment.person_id == person)
         ).scalar_one()
         hr = connection.execute(select(m.Department.id).where(m.Department.slug == "hr")).scalar_one()
         newcomer = connection.execute(
-            m.Person.__table__.insert().values(
-                name="Utan Konto", title="", created_at=func.now(), updated_at=func.now()
-            ).returning(m.Person.__table__.c.id)
+            m.Person.__table__.insert()
+            .values(name="Utan Konto", title="", created_at=func.now(), updated_at=func.now())
+            .returning(m.Person.__table__.c.id)
         ).scalar_one()
     engine.dispose()
     return {"person": person, "assignment": assignment, "hr": hr, "newcomer": newcomer}
@@ -92,9 +95,7 @@ def _fingerprint(database_url: str) -> dict[str, object]:
     engine = create_engine(sync_url(database_url))
     with engine.connect() as connection:
         state = {
-            table.name: connection.execute(
-                select(table).order_by(*table.primary_key.columns)
-            ).all()
+            table.name: connection.execute(select(table).order_by(*table.primary_key.columns)).all()
             for table in m.metadata.sorted_tables
             if table.name not in ("user_session", "login_attempt")
         }

@@ -68,11 +68,18 @@ def test_log_out_ends_the_session_on_the_server(client, database_url):
 def test_idle_and_absolute_timeouts_end_a_session(client_as, database_url):
     viewer = client_as("viewer")
     assert viewer.get("/me").status_code == 200
-    _sql(database_url, update(m.UserSession).values(last_seen_at=sessions.now() - sessions.IDLE_TIMEOUT - timedelta(minutes=1)))
+    _sql(
+        database_url,
+        update(m.UserSession).values(last_seen_at=sessions.now() - sessions.IDLE_TIMEOUT - timedelta(minutes=1)),
+    )
     assert viewer.get("/me").status_code == 303
     other = client_as("viewer")
-    _sql(database_url, update(m.UserSession).where(m.UserSession.revoked_at.is_(None))
-         .values(expires_at=sessions.now() - timedelta(seconds=1)))
+    _sql(
+        database_url,
+        update(m.UserSession)
+        .where(m.UserSession.revoked_at.is_(None))
+        .values(expires_at=sessions.now() - timedelta(seconds=1)),
+    )
     assert other.get("/me").status_code == 303
 
 
@@ -83,7 +90,9 @@ def test_disabling_an_account_ends_all_its_sessions(client_as, database_url):
     admin = client_as("admin")
     assert admin.post(f"/people/{person_id}/account/active", data={"active": "0"}).status_code == 303
     assert first.get("/me").status_code == 303 and second.get("/me").status_code == 303
-    assert client_as("anonymous").post("/login", data={"username": "lasare", "password": DEMO_PASSWORD}).status_code == 401
+    assert (
+        client_as("anonymous").post("/login", data={"username": "lasare", "password": DEMO_PASSWORD}).status_code == 401
+    )
 
 
 def test_csrf_token_is_required_for_every_state_changing_request(settings, database_url):
@@ -93,7 +102,10 @@ def test_csrf_token_is_required_for_every_state_changing_request(settings, datab
         before = _sql(database_url, text("SELECT count(*) FROM change_record"))[0][0]
         assert admin.post("/departments/hr/edit", data={"name": "Hackad"}).status_code == 403
         assert admin.post("/api/v1/departments", json={"name": "Hackad"}).status_code == 403
-        assert admin.post("/departments/hr/edit", data={"name": "Hackad"}, headers={"HX-Request": "true"}).status_code == 403
+        assert (
+            admin.post("/departments/hr/edit", data={"name": "Hackad"}, headers={"HX-Request": "true"}).status_code
+            == 403
+        )
         assert _sql(database_url, text("SELECT count(*) FROM change_record"))[0][0] == before
     finally:
         admin.__exit__(None, None, None)
@@ -109,13 +121,22 @@ def test_every_response_carries_the_security_headers(anonymous_client):
 
 
 def test_a_change_is_recorded_with_who_what_before_and_after(client, database_url):
-    response = client.post("/departments/hr/edit", data={"name": "Avd. för HR", "short_name": "HR",
-                                                          "description": "Personalfrågor", "area_ids": []})
+    response = client.post(
+        "/departments/hr/edit",
+        data={"name": "Avd. för HR", "short_name": "HR", "description": "Personalfrågor", "area_ids": []},
+    )
     assert response.status_code == 303
     actor, action, before, after, request_id = _sql(
         database_url,
-        select(m.ChangeRecord.actor_name, m.ChangeRecord.action, m.ChangeRecord.before, m.ChangeRecord.after,
-               m.ChangeRecord.request_id).order_by(m.ChangeRecord.id.desc()).limit(1),
+        select(
+            m.ChangeRecord.actor_name,
+            m.ChangeRecord.action,
+            m.ChangeRecord.before,
+            m.ChangeRecord.after,
+            m.ChangeRecord.request_id,
+        )
+        .order_by(m.ChangeRecord.id.desc())
+        .limit(1),
     )[0]
     assert actor == "Eva Admin" and action == "update"
     assert after["description"] == "Personalfrågor" and before["description"] == ""
@@ -172,3 +193,36 @@ def test_me_shows_own_roles_and_recent_activity(client_as):
     admin = client_as("admin")
     admin.post("/departments/hr/edit", data={"name": "Avd. för HR", "description": "Aktivitet"})
     assert "Avd. för HR" in admin.get("/me").text
+
+
+def test_server_errors_are_logged_with_their_request_id(client, monkeypatch, caplog):
+    from registry.changes import service
+
+    async def broken(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(service, "record", broken)
+    with caplog.at_level("ERROR", logger="registry"):
+        response = client.post(
+            "/departments/hr/edit", data={"name": "Avd. för HR"}, headers={"x-request-id": "req-12345678"}
+        )
+    assert response.status_code == 500
+    assert "req-12345678" in response.text
+    assert any("request_id=req-12345678" in record.getMessage() for record in caplog.records)
+
+
+def test_production_start_refuses_the_default_secret_key_and_demo_accounts(database_url, monkeypatch, capsys):
+    from registry import cli, config
+
+    monkeypatch.setenv("REGISTRY_DATABASE_URL", database_url)
+    monkeypatch.setenv("REGISTRY_ENV", "production")
+    config.get_settings.cache_clear()
+    try:
+        assert cli.main(["serve"]) == 2
+        assert "REGISTRY_SECRET_KEY" in capsys.readouterr().err
+        monkeypatch.setenv("REGISTRY_SECRET_KEY", "x" * 48)
+        config.get_settings.cache_clear()
+        assert cli.main(["serve"]) == 2
+        assert "Demo accounts" in capsys.readouterr().err
+    finally:
+        config.get_settings.cache_clear()

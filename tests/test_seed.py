@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import create_engine, func, select, text
 
-from registry.config import Settings, sync_url
+from registry.config import sync_url
 from registry.db import models as m
 from registry.seed import read_seed
 from tests.conftest import prepare
@@ -87,8 +87,16 @@ def test_no_real_person_from_the_source_is_seeded(database_url):
     with engine.connect() as connection:
         names = set(connection.execute(select(m.Person.name)).scalars())
     engine.dispose()
-    contacts = {"Anna Emmoth", "Ann Edenhamn", "Lisa Eliasson", "Monica Eriksson", "Sofia Sohl-Liebl",
-                "Monika Matevska Stier", "Erik Bäckvall", "Stina Eklund"}
+    contacts = {
+        "Anna Emmoth",
+        "Ann Edenhamn",
+        "Lisa Eliasson",
+        "Monica Eriksson",
+        "Sofia Sohl-Liebl",
+        "Monika Matevska Stier",
+        "Erik Bäckvall",
+        "Stina Eklund",
+    }
     assert not names & contacts
 
 
@@ -126,8 +134,7 @@ def test_seed_keeps_what_administrators_changed(client, database_url):
     response = post_form(
         client,
         "/areas/styrning/edit",
-        [("name", "VSO för styrning och ledning"), ("slug", "styrning"), ("purpose", "Ändrad"),
-         ("department_ids", hr)],
+        [("name", "VSO för styrning och ledning"), ("slug", "styrning"), ("purpose", "Ändrad"), ("department_ids", hr)],
     )
     assert response.status_code == 303
     prepare(database_url)

@@ -46,7 +46,9 @@ def session_cookie(request: Request, token: str, *, clear: bool = False) -> Cook
 class AccountPages(Controller):
     @get("/login", name="login")
     async def login_form(self, request: Request, next: str = "/") -> Template:  # noqa: A002
-        return Template(template_name="accounts/login.html", context={"next": _safe_next(next), "error": "", "username": ""})
+        return Template(
+            template_name="accounts/login.html", context={"next": _safe_next(next), "error": "", "username": ""}
+        )
 
     @post("/login", name="login_submit")
     async def login(self, request: Request, db_session: AsyncSession) -> Any:
@@ -75,9 +77,7 @@ class AccountPages(Controller):
         old_token = request.cookies.get(sessions.SESSION_COOKIE)
         if old_token:
             await sessions.end_session(db_session, old_token)
-        token = await sessions.start_session(
-            db_session, account, address, request.headers.get("user-agent", "")
-        )
+        token = await sessions.start_session(db_session, account, address, request.headers.get("user-agent", ""))
         response = Redirect(next_url, status_code=303)
         response.cookies.append(session_cookie(request, token))
         return response
@@ -105,8 +105,11 @@ class AccountPages(Controller):
         active_sessions = (
             await db_session.scalars(
                 select(UserSession)
-                .where(UserSession.account_id == principal.account_id, UserSession.revoked_at.is_(None),
-                       UserSession.expires_at > sessions.now())
+                .where(
+                    UserSession.account_id == principal.account_id,
+                    UserSession.revoked_at.is_(None),
+                    UserSession.expires_at > sessions.now(),
+                )
                 .order_by(UserSession.created_at.desc())
             )
         ).all()

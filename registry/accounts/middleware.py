@@ -12,7 +12,6 @@ from registry.accounts.sessions import SESSION_COOKIE, principal_for
 from registry.changes.service import Actor, current_actor
 from registry.web.middleware import cookie_value
 
-
 current_principal: ContextVar[Principal | None] = ContextVar("current_principal", default=None)
 
 

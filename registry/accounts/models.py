@@ -3,10 +3,9 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
+from advanced_alchemy.types import DateTimeUTC
 from sqlalchemy import Boolean, Enum, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
-
-from advanced_alchemy.types import DateTimeUTC
 
 from registry.db.base import Base
 from registry.people.models import Person
@@ -84,8 +83,10 @@ class LoginAttempt(Base):
     """Failed log-ins, counted to slow down password guessing (shared by every app worker)."""
 
     __tablename__ = "login_attempt"
-    __table_args__ = (Index("ix_login_attempt_username_created", "username", "created_at"),
-                      Index("ix_login_attempt_ip_created", "ip_address", "created_at"))
+    __table_args__ = (
+        Index("ix_login_attempt_username_created", "username", "created_at"),
+        Index("ix_login_attempt_ip_created", "ip_address", "created_at"),
+    )
 
     username: Mapped[str] = mapped_column(String(254))
     ip_address: Mapped[str] = mapped_column(String(64))

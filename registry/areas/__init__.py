@@ -1,1 +1,2 @@
-"""The organisation register: support-service areas (VSO), departments, institutions, steering groups and dialogue arenas."""
+"""The organisation register: support-service areas (VSO), departments, institutions,
+steering groups and dialogue arenas."""

@@ -110,7 +110,12 @@ class DepartmentApi(Controller):
         department = await services.save_department(db_session, sent(data))
         return department_out(await _department(db_session, department.slug))
 
-    @patch("/{slug:str}", operation_id="updateDepartment", guards=[admin], summary="Change a department (only the fields sent)")
+    @patch(
+        "/{slug:str}",
+        operation_id="updateDepartment",
+        guards=[admin],
+        summary="Change a department (only the fields sent)",
+    )
     async def update_department(self, db_session: AsyncSession, slug: str, data: DepartmentUpdate) -> DepartmentRead:
         department = await services.save_department(
             db_session, sent(data), await _department(db_session, slug), partial=True

@@ -18,6 +18,7 @@ from registry.db import models as m
 from registry.forms import FormErrors
 from registry.i18n import gettext as _
 from registry.i18n import lazy_gettext as _l
+from registry.i18n import ngettext
 from registry.web.forms import as_form_values, form_page, submitted
 
 
@@ -123,12 +124,17 @@ class Register:
     memberships: Callable[[Any], dict[str, list[int]]]
     consequences: Callable[[Any], list[str]]
 
-    async def new_form(self, session: AsyncSession, values: dict[str, Any] | None = None,
-                       errors: FormErrors | None = None) -> Template:
+    async def new_form(
+        self, session: AsyncSession, values: dict[str, Any] | None = None, errors: FormErrors | None = None
+    ) -> Template:
         return form_page(
-            title=str(self.new_title), fields=self.fields,
+            title=str(self.new_title),
+            fields=self.fields,
             values=values if values is not None else self.memberships(None),
-            choices=await _choices(session), action=f"{self.path}/new", cancel_url=self.path, errors=errors,
+            choices=await _choices(session),
+            action=f"{self.path}/new",
+            cancel_url=self.path,
+            errors=errors,
         )
 
     async def create(self, request: Request, session: AsyncSession) -> Any:
@@ -139,14 +145,18 @@ class Register:
             return await self.new_form(session, values, errors)
         return Redirect(f"{self.path}/{obj.slug}", status_code=303)
 
-    async def edit_form(self, session: AsyncSession, slug: str, values: dict[str, Any] | None = None,
-                        errors: FormErrors | None = None) -> Template:
+    async def edit_form(
+        self, session: AsyncSession, slug: str, values: dict[str, Any] | None = None, errors: FormErrors | None = None
+    ) -> Template:
         obj = await self.load(session, slug)
         return form_page(
-            title=_("Edit %(name)s", name=obj.name), fields=self.fields,
+            title=_("Edit %(name)s", name=obj.name),
+            fields=self.fields,
             values=values if values is not None else as_form_values(obj, self.fields, **self.memberships(obj)),
-            choices=await _choices(session), action=f"{self.path}/{slug}/edit",
-            cancel_url=f"{self.path}/{slug}", errors=errors,
+            choices=await _choices(session),
+            action=f"{self.path}/{slug}/edit",
+            cancel_url=f"{self.path}/{slug}",
+            errors=errors,
         )
 
     async def update(self, request: Request, session: AsyncSession, slug: str) -> Any:
@@ -184,7 +194,11 @@ AREAS = Register(
     save=services.save_area,
     memberships=lambda area: {"department_ids": [d.id for d in services.departments_of(area)] if area else []},
     consequences=lambda area: [
-        _("Its %(count)d department memberships are removed (the departments stay).", count=len(area.memberships)),
+        ngettext(
+            "Its %(num)d department membership is removed (the department stays).",
+            "Its %(num)d department memberships are removed (the departments stay).",
+            len(area.memberships),
+        ),
         _("Its steering group and dialogue arena are removed."),
     ],
 )
@@ -195,11 +209,13 @@ DEPARTMENTS = Register(
     new_title=_l("New department"),
     load=_department_or_404,
     save=services.save_department,
-    memberships=lambda department: {
-        "area_ids": [a.id for a in services.areas_of(department)] if department else []
-    },
+    memberships=lambda department: {"area_ids": [a.id for a in services.areas_of(department)] if department else []},
     consequences=lambda department: [
-        _("It leaves the %(count)d areas it belongs to.", count=len(department.memberships)),
+        ngettext(
+            "It leaves the %(num)d area it belongs to.",
+            "It leaves the %(num)d areas it belongs to.",
+            len(department.memberships),
+        ),
     ],
 )
 

@@ -59,9 +59,7 @@ class SupportArea(Base):
     name: Mapped[str] = mapped_column(String(200), unique=True)
     slug: Mapped[str] = mapped_column(String(100), unique=True)
     purpose: Mapped[str] = mapped_column(Text, default="")
-    responsible_head_id: Mapped[int | None] = mapped_column(
-        ForeignKey("person.id", ondelete="SET NULL"), index=True
-    )
+    responsible_head_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"), index=True)
 
     responsible_head: Mapped[Person | None] = relationship(lazy="raise")
     memberships: Mapped[list[AreaMembership]] = relationship(
@@ -175,9 +173,7 @@ class DialogueArenaParticipant(Base):
     arena_id: Mapped[int] = mapped_column(ForeignKey("dialogue_arena.id", ondelete="CASCADE"), index=True)
     side: Mapped[ArenaSide] = mapped_column(Enum(ArenaSide, native_enum=False, length=20, validate_strings=True))
     department_id: Mapped[int | None] = mapped_column(ForeignKey("department.id", ondelete="CASCADE"), index=True)
-    institution_id: Mapped[int | None] = mapped_column(
-        ForeignKey("institution.id", ondelete="CASCADE"), index=True
-    )
+    institution_id: Mapped[int | None] = mapped_column(ForeignKey("institution.id", ondelete="CASCADE"), index=True)
     person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"), index=True)
     role: Mapped[str] = mapped_column(String(200), default="")
 
@@ -196,9 +192,7 @@ class VsoModel(Base):
     description: Mapped[str] = mapped_column(Text, default="")
     owner_title: Mapped[str] = mapped_column(String(200))
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
-    administering_department_id: Mapped[int | None] = mapped_column(
-        ForeignKey("department.id", ondelete="SET NULL")
-    )
+    administering_department_id: Mapped[int | None] = mapped_column(ForeignKey("department.id", ondelete="SET NULL"))
 
     owner: Mapped[Person | None] = relationship(lazy="raise")
     administering_department: Mapped[Department | None] = relationship(lazy="raise")

@@ -18,8 +18,14 @@ from registry.i18n import lazy_gettext as _l
 
 AREA_FIELDS = [
     Field("name", _l("Name"), required=True, max_length=200, unique=True),
-    Field("slug", _l("URL name"), kind="slug", max_length=100, unique=True,
-          help=_l("Lower-case letters, digits and hyphens. Left empty, it is made from the name.")),
+    Field(
+        "slug",
+        _l("URL name"),
+        kind="slug",
+        max_length=100,
+        unique=True,
+        help=_l("Lower-case letters, digits and hyphens. Left empty, it is made from the name."),
+    ),
     Field("purpose", _l("Purpose"), kind="textarea", max_length=5000),
     Field("responsible_head_id", _l("Responsible head (VSO-ansvarig)"), kind="choice", choices_key="people"),
     Field("coordinator_ids", _l("Development coordinators"), kind="choices", choices_key="people"),
@@ -29,13 +35,29 @@ AREA_FIELDS = [
 DEPARTMENT_FIELDS = [
     Field("name", _l("Name"), required=True, max_length=200, unique=True),
     Field("short_name", _l("Short name"), max_length=60),
-    Field("slug", _l("URL name"), kind="slug", max_length=100, unique=True,
-          help=_l("Lower-case letters, digits and hyphens. Left empty, it is made from the name.")),
+    Field(
+        "slug",
+        _l("URL name"),
+        kind="slug",
+        max_length=100,
+        unique=True,
+        help=_l("Lower-case letters, digits and hyphens. Left empty, it is made from the name."),
+    ),
     Field("description", _l("Description"), kind="textarea", max_length=5000),
-    Field("head_id", _l("Head of department"), kind="choice", choices_key="people",
-          help=_l("The head takes the department's binding line decisions.")),
-    Field("deputy_head_id", _l("Deputy head"), kind="choice", choices_key="people",
-          help=_l("May record line decisions in the head's place.")),
+    Field(
+        "head_id",
+        _l("Head of department"),
+        kind="choice",
+        choices_key="people",
+        help=_l("The head takes the department's binding line decisions."),
+    ),
+    Field(
+        "deputy_head_id",
+        _l("Deputy head"),
+        kind="choice",
+        choices_key="people",
+        help=_l("May record line decisions in the head's place."),
+    ),
     Field("area_ids", _l("Support-service areas"), kind="choices", choices_key="areas"),
 ]
 
@@ -56,9 +78,7 @@ RESERVED_SLUGS = {"new"}
 
 def _area_options():
     return (
-        selectinload(m.SupportArea.memberships)
-        .joinedload(m.AreaMembership.department)
-        .joinedload(m.Department.head),
+        selectinload(m.SupportArea.memberships).joinedload(m.AreaMembership.department).joinedload(m.Department.head),
         selectinload(m.SupportArea.responsible_head),
         selectinload(m.SupportArea.coordinators),
     )
@@ -119,9 +139,7 @@ async def list_people(session: AsyncSession) -> Sequence[m.Person]:
 
 async def get_model(session: AsyncSession) -> m.VsoModel | None:
     return await session.scalar(
-        select(m.VsoModel).options(
-            selectinload(m.VsoModel.owner), selectinload(m.VsoModel.administering_department)
-        )
+        select(m.VsoModel).options(selectinload(m.VsoModel.owner), selectinload(m.VsoModel.administering_department))
     )
 
 

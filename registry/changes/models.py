@@ -29,7 +29,9 @@ class ChangeRecord(Base):
     object_type: Mapped[str] = mapped_column(String(60), index=True)
     object_id: Mapped[int] = mapped_column()
     object_label: Mapped[str] = mapped_column(String(300))
-    action: Mapped[ChangeAction] = mapped_column(Enum(ChangeAction, native_enum=False, length=20, validate_strings=True))
+    action: Mapped[ChangeAction] = mapped_column(
+        Enum(ChangeAction, native_enum=False, length=20, validate_strings=True)
+    )
     before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     request_id: Mapped[str] = mapped_column(String(64), default="")

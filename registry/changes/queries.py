@@ -100,7 +100,9 @@ async def history(session: AsyncSession, object_type: str, object_id: int, limit
 
 
 async def object_types(session: AsyncSession) -> list[str]:
-    return list((await session.scalars(select(ChangeRecord.object_type).distinct().order_by(ChangeRecord.object_type))).all())
+    return list(
+        (await session.scalars(select(ChangeRecord.object_type).distinct().order_by(ChangeRecord.object_type))).all()
+    )
 
 
 def to_csv(records: list[ChangeRecord]) -> str:
@@ -122,8 +124,20 @@ def to_csv(records: list[ChangeRecord]) -> str:
             }
             for r in records
         ],
-        columns=["id", "when", "who", "who_id", "action", "object_type", "object_id", "object", "before", "after",
-                 "message", "request_id"],
+        columns=[
+            "id",
+            "when",
+            "who",
+            "who_id",
+            "action",
+            "object_type",
+            "object_id",
+            "object",
+            "before",
+            "after",
+            "message",
+            "request_id",
+        ],
     )
     return frame.to_csv(index=False)
 

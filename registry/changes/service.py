@@ -42,11 +42,7 @@ def _plain(value: Any) -> Any:
 
 def columns(obj: Any) -> dict[str, Any]:
     mapper = inspect(type(obj))
-    return {
-        attr.key: _plain(getattr(obj, attr.key))
-        for attr in mapper.column_attrs
-        if attr.key not in _SKIPPED
-    }
+    return {attr.key: _plain(getattr(obj, attr.key)) for attr in mapper.column_attrs if attr.key not in _SKIPPED}
 
 
 async def snapshot(session: AsyncSession, obj: Any) -> dict[str, Any]:

@@ -15,8 +15,8 @@ from registry.areas.models import (
     SupportArea,
     VsoModel,
 )
-from registry.db.base import Base, metadata
 from registry.changes.models import ChangeAction, ChangeRecord
+from registry.db.base import Base, metadata
 from registry.people.models import Person
 
 __all__ = [

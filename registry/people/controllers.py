@@ -30,7 +30,9 @@ async def _person_or_404(session: AsyncSession, person_id: int) -> m.Person:
 
 async def _choices(session: AsyncSession) -> dict[str, list[tuple[int, str]]]:
     departments = (await session.execute(select(m.Department.id, m.Department.name).order_by(m.Department.name))).all()
-    institutions = (await session.execute(select(m.Institution.id, m.Institution.name).order_by(m.Institution.name))).all()
+    institutions = (
+        await session.execute(select(m.Institution.id, m.Institution.name).order_by(m.Institution.name))
+    ).all()
     return {"departments": [tuple(row) for row in departments], "institutions": [tuple(row) for row in institutions]}
 
 
@@ -73,8 +75,11 @@ class PeoplePages(Controller):
         account = await services.account_of(db_session, person_id)
         history = await change_queries.history(db_session, "person", person_id)
         if account:
-            history = sorted(history + await change_queries.history(db_session, "account", account.id),
-                             key=lambda r: r.id, reverse=True)
+            history = sorted(
+                history + await change_queries.history(db_session, "account", account.id),
+                key=lambda r: r.id,
+                reverse=True,
+            )
         return Template(
             template_name="people/detail.html",
             context={
@@ -90,8 +95,14 @@ class PeoplePages(Controller):
 
     @get("/new", name="person_new", guards=[admin])
     async def new(self, db_session: AsyncSession) -> Template:
-        return form_page(title=_("New person"), fields=services.PERSON_FIELDS, values={},
-                         choices=await _choices(db_session), action="/people/new", cancel_url="/people")
+        return form_page(
+            title=_("New person"),
+            fields=services.PERSON_FIELDS,
+            values={},
+            choices=await _choices(db_session),
+            action="/people/new",
+            cancel_url="/people",
+        )
 
     @post("/new", name="person_create", guards=[admin])
     async def create(self, request: Request, db_session: AsyncSession) -> Any:
@@ -99,17 +110,28 @@ class PeoplePages(Controller):
         try:
             person = await services.save_person(db_session, values)
         except FormErrors as errors:
-            return form_page(title=_("New person"), fields=services.PERSON_FIELDS, values=values,
-                             choices=await _choices(db_session), action="/people/new", cancel_url="/people",
-                             errors=errors)
+            return form_page(
+                title=_("New person"),
+                fields=services.PERSON_FIELDS,
+                values=values,
+                choices=await _choices(db_session),
+                action="/people/new",
+                cancel_url="/people",
+                errors=errors,
+            )
         return Redirect(f"/people/{person.id}", status_code=303)
 
     @get("/{person_id:int}/edit", name="person_edit", guards=[admin])
     async def edit(self, db_session: AsyncSession, person_id: int) -> Template:
         person = await _person_or_404(db_session, person_id)
-        return form_page(title=_("Edit %(name)s", name=person.name), fields=services.PERSON_FIELDS,
-                         values=as_form_values(person, services.PERSON_FIELDS), choices=await _choices(db_session),
-                         action=f"/people/{person_id}/edit", cancel_url=f"/people/{person_id}")
+        return form_page(
+            title=_("Edit %(name)s", name=person.name),
+            fields=services.PERSON_FIELDS,
+            values=as_form_values(person, services.PERSON_FIELDS),
+            choices=await _choices(db_session),
+            action=f"/people/{person_id}/edit",
+            cancel_url=f"/people/{person_id}",
+        )
 
     @post("/{person_id:int}/edit", name="person_update", guards=[admin])
     async def update(self, request: Request, db_session: AsyncSession, person_id: int) -> Any:
@@ -118,9 +140,15 @@ class PeoplePages(Controller):
         try:
             await services.save_person(db_session, values, person)
         except FormErrors as errors:
-            return form_page(title=_("Edit %(name)s", name=person.name), fields=services.PERSON_FIELDS,
-                             values=values, choices=await _choices(db_session),
-                             action=f"/people/{person_id}/edit", cancel_url=f"/people/{person_id}", errors=errors)
+            return form_page(
+                title=_("Edit %(name)s", name=person.name),
+                fields=services.PERSON_FIELDS,
+                values=values,
+                choices=await _choices(db_session),
+                action=f"/people/{person_id}/edit",
+                cancel_url=f"/people/{person_id}",
+                errors=errors,
+            )
         return Redirect(f"/people/{person_id}", status_code=303)
 
     @post("/{person_id:int}/roles", name="person_role_add", guards=[admin])
@@ -141,9 +169,14 @@ class PeoplePages(Controller):
     @get("/{person_id:int}/account", name="person_account_form", guards=[admin])
     async def account_form(self, db_session: AsyncSession, person_id: int) -> Template:
         person = await _person_or_404(db_session, person_id)
-        return form_page(title=_("Account for %(name)s", name=person.name), fields=services.ACCOUNT_FIELDS,
-                         values={"username": person.email or ""}, choices={},
-                         action=f"/people/{person_id}/account", cancel_url=f"/people/{person_id}")
+        return form_page(
+            title=_("Account for %(name)s", name=person.name),
+            fields=services.ACCOUNT_FIELDS,
+            values={"username": person.email or ""},
+            choices={},
+            action=f"/people/{person_id}/account",
+            cancel_url=f"/people/{person_id}",
+        )
 
     @post("/{person_id:int}/account", name="person_account_create", guards=[admin])
     async def create_account(self, request: Request, db_session: AsyncSession, person_id: int) -> Any:
@@ -153,9 +186,15 @@ class PeoplePages(Controller):
             await services.create_account(db_session, person, values)
         except FormErrors as errors:
             values.pop("password", None)  # never sent back to the browser
-            return form_page(title=_("Account for %(name)s", name=person.name), fields=services.ACCOUNT_FIELDS,
-                             values=values, choices={}, action=f"/people/{person_id}/account",
-                             cancel_url=f"/people/{person_id}", errors=errors)
+            return form_page(
+                title=_("Account for %(name)s", name=person.name),
+                fields=services.ACCOUNT_FIELDS,
+                values=values,
+                choices={},
+                action=f"/people/{person_id}/account",
+                cancel_url=f"/people/{person_id}",
+                errors=errors,
+            )
         return Redirect(f"/people/{person_id}", status_code=303)
 
     @post("/{person_id:int}/account/active", name="person_account_active", guards=[admin])

@@ -34,15 +34,17 @@ PERSON_FIELDS = [
 
 ACCOUNT_FIELDS = [
     Field("username", _l("User name"), required=True, max_length=254),
-    Field("password", _l("Password"), kind="password", required=True, max_length=200,
-          help=_l("At least 12 characters.")),
+    Field(
+        "password", _l("Password"), kind="password", required=True, max_length=200, help=_l("At least 12 characters.")
+    ),
 ]
 
 
 async def list_people(session: AsyncSession) -> Sequence[m.Person]:
     return (
         await session.scalars(
-            select(m.Person).options(selectinload(m.Person.department), selectinload(m.Person.institution))
+            select(m.Person)
+            .options(selectinload(m.Person.department), selectinload(m.Person.institution))
             .order_by(m.Person.name)
         )
     ).all()
@@ -63,7 +65,9 @@ async def account_of(session: AsyncSession, person_id: int) -> Account | None:
 
 async def assignments_of(session: AsyncSession, person_id: int) -> Sequence[RoleAssignment]:
     return (
-        await session.scalars(select(RoleAssignment).where(RoleAssignment.person_id == person_id).order_by(RoleAssignment.role))
+        await session.scalars(
+            select(RoleAssignment).where(RoleAssignment.person_id == person_id).order_by(RoleAssignment.role)
+        )
     ).all()
 
 
@@ -97,7 +101,9 @@ async def save_person(
     return person
 
 
-async def create_account(session: AsyncSession, person: m.Person, raw: Mapping[str, Any], *, demo: bool = False) -> Account:
+async def create_account(
+    session: AsyncSession, person: m.Person, raw: Mapping[str, Any], *, demo: bool = False
+) -> Account:
     values = clean(ACCOUNT_FIELDS, raw)
     username = values["username"].lower()
     errors: dict[str, str] = {}
@@ -110,8 +116,11 @@ async def create_account(session: AsyncSession, person: m.Person, raw: Mapping[s
     if errors:
         raise FormErrors(errors)
     account = Account(
-        person_id=person.id, username=username, password_hash=hash_password(values["password"]),
-        is_active=True, is_demo=demo,
+        person_id=person.id,
+        username=username,
+        password_hash=hash_password(values["password"]),
+        is_active=True,
+        is_demo=demo,
     )
     session.add(account)
     await session.flush()

@@ -7,11 +7,16 @@ find it; nothing the user typed is written to the log unescaped.
 from __future__ import annotations
 
 import logging
-from urllib.parse import quote
 import re
+from urllib.parse import quote
 
 from litestar import MediaType, Request, Response
-from litestar.exceptions import HTTPException, NotAuthorizedException, PermissionDeniedException, ValidationException
+from litestar.exceptions import (
+    HTTPException,
+    NotAuthorizedException,
+    PermissionDeniedException,
+    ValidationException,
+)
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
@@ -110,7 +115,10 @@ def form_errors_handler(request: Request, exc: FormErrors) -> Response:
 
 def internal_error_handler(request: Request, exc: Exception) -> Response:
     logger.error(
-        "server error request_id=%s method=%s path=%r", _request_id(request), request.method, request.url.path,
+        "server error request_id=%s method=%s path=%r",
+        _request_id(request),
+        request.method,
+        request.url.path,
         exc_info=exc,
     )
     return problem(

@@ -11,6 +11,7 @@ from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.template.config import TemplateConfig
 
 from registry.accounts.middleware import current_principal
+from registry.changes.labels import field_label, object_type_label
 from registry.config import PROJECT_ROOT
 from registry.i18n import LANGUAGES, current_language, translations
 
@@ -51,6 +52,8 @@ def environment() -> Environment:
         HTMX_FILE=HTMX_FILE,
     )
     env.filters["datetime"] = _format_datetime
+    env.filters["object_type"] = object_type_label
+    env.filters["field_label"] = field_label
     return env
 
 
