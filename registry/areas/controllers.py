@@ -51,6 +51,12 @@ async def _history_for(request: Request, session: AsyncSession, object_type: str
     return await change_queries.history(session, object_type, object_id)
 
 
+async def _history_context(request: Request, session: AsyncSession, object_type: str, object_id: int) -> dict:
+    history = await _history_for(request, session, object_type, object_id)
+    names = await change_queries.referenced_names(session, history) if history else {}
+    return {"history": history, "names": names}
+
+
 class OrganisationPages(Controller):
     """Readable by everyone: the VSO model is public on the university's web too."""
 
@@ -87,7 +93,7 @@ class OrganisationPages(Controller):
             context={
                 "area": area,
                 "departments": services.departments_of(area),
-                "history": await _history_for(request, db_session, "support_area", area.id),
+                **await _history_context(request, db_session, "support_area", area.id),
             },
         )
 
@@ -104,7 +110,7 @@ class OrganisationPages(Controller):
         return Template(
             template_name="departments/detail.html",
             context={
-                "history": await _history_for(request, db_session, "department", department.id),
+                **await _history_context(request, db_session, "department", department.id),
                 "department": department,
                 "areas": services.areas_of(department),
                 "shared_with": await services.shared_with(db_session, department),

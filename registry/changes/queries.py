@@ -146,3 +146,52 @@ def _json(value: Any) -> str:
     import json
 
     return "" if value is None else json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+# Which recorded fields name a person, a department or an area, so the history can show names.
+_REFERENCES = {
+    "head_id": "person",
+    "deputy_head_id": "person",
+    "responsible_head_id": "person",
+    "person_id": "person",
+    "actor_id": "person",
+    "coordinator_ids": "person",
+    "department_id": "department",
+    "department_ids": "department",
+    "area_id": "area",
+    "area_ids": "area",
+}
+
+
+async def referenced_names(session: AsyncSession, records: list[ChangeRecord]) -> dict[tuple[str, int], str]:
+    """The names behind the ids in the records' before/after values, in one query per kind."""
+    from registry.db import models as m
+
+    wanted: dict[str, set[int]] = {"person": set(), "department": set(), "area": set()}
+    for change in records:
+        for values in (change.before or {}, change.after or {}):
+            for key, value in values.items():
+                kind = _REFERENCES.get(key)
+                if kind is None or value is None:
+                    continue
+                ids = value if isinstance(value, list) else [value]
+                wanted[kind].update(i for i in ids if isinstance(i, int))
+    names: dict[tuple[str, int], str] = {}
+    for kind, model in (("person", m.Person), ("department", m.Department), ("area", m.SupportArea)):
+        if wanted[kind]:
+            rows = await session.execute(select(model.id, model.name).where(model.id.in_(wanted[kind])))
+            names.update({(kind, row_id): name for row_id, name in rows})
+    return names
+
+
+def readable(key: str, value: Any, names: dict[tuple[str, int], str]) -> str:
+    """A recorded value as a reader wants to see it: names for ids, a dash for nothing."""
+    if value is None or value == "" or value == []:
+        return "–"
+    kind = _REFERENCES.get(key)
+    if kind:
+        ids = value if isinstance(value, list) else [value]
+        return ", ".join(names.get((kind, i), f"#{i}") for i in ids)
+    if isinstance(value, bool):
+        return "✓" if value else "✗"
+    return str(value)

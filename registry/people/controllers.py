@@ -90,6 +90,7 @@ class PeoplePages(Controller):
                 "assignable": [(role.value, ROLE_LABELS()[role.value]) for role in services.ASSIGNABLE_ROLES],
                 "role_labels": ROLE_LABELS(),
                 "history": history,
+                "names": await change_queries.referenced_names(db_session, history),
             },
         )
 

@@ -12,6 +12,7 @@ from litestar.template.config import TemplateConfig
 
 from registry.accounts.middleware import current_principal
 from registry.changes.labels import field_label, object_type_label
+from registry.changes.queries import readable
 from registry.config import PROJECT_ROOT
 from registry.i18n import LANGUAGES, current_language, translations
 
@@ -46,6 +47,7 @@ def environment() -> Environment:
     env.install_gettext_callables(_gettext, _ngettext, newstyle=True)  # type: ignore[attr-defined]
     env.globals.update(
         current_user=current_principal.get,
+        readable=readable,
         is_admin=lambda: bool((principal := current_principal.get()) and principal.is_admin),
         LANGUAGES=LANGUAGES,
         current_language=current_language,
