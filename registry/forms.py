@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from datetime import date
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -32,12 +33,13 @@ class FormErrors(Exception):
 class Field:
     name: str
     label: Any  # a lazy translation
-    kind: str = "text"  # text | textarea | slug | email | choice | choices
+    kind: str = "text"  # text | textarea | slug | email | password | date | option | choice | choices
     required: bool = False
     max_length: int | None = None
     help: Any = ""
     unique: bool = False
     choices_key: str = ""  # which list of choices the form is given, for choice fields
+    options: tuple[str, ...] = ()  # the allowed values of an option field (an enum)
     attributes: Mapping[str, str] = field(default_factory=dict)
 
 
@@ -74,6 +76,27 @@ def clean(fields: list[Field], raw: Mapping[str, Any], *, partial: bool = False)
                 values[spec.name] = _as_id(value)
             except (TypeError, ValueError):
                 errors[spec.name] = _("Choose from the list.")
+            continue
+        if spec.kind == "option":
+            if value in (None, ""):
+                if spec.required:
+                    errors[spec.name] = _("This field is required.")
+                values[spec.name] = None
+            elif value not in spec.options:
+                errors[spec.name] = _("Choose from the list.")
+            else:
+                values[spec.name] = value
+            continue
+        if spec.kind == "date":
+            if value in (None, ""):
+                if spec.required:
+                    errors[spec.name] = _("This field is required.")
+                values[spec.name] = None
+                continue
+            try:
+                values[spec.name] = value if isinstance(value, date) else date.fromisoformat(str(value).strip())
+            except ValueError:
+                errors[spec.name] = _("Not a date; use YYYY-MM-DD.")
             continue
         if value is None:
             value = ""

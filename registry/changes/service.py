@@ -36,7 +36,7 @@ def _plain(value: Any) -> Any:
     if isinstance(value, datetime | date):
         return value.isoformat()
     if isinstance(value, Decimal):
-        return str(value)
+        return float(value)
     return value
 
 
@@ -49,9 +49,13 @@ async def snapshot(session: AsyncSession, obj: Any) -> dict[str, Any]:
     """An object's content as the change log keeps it: its columns and the links it owns."""
     data = columns(obj)
     links = getattr(type(obj), "__audit_links__", {})
-    for name, (own_column, other_column) in links.items():
-        rows = await session.scalars(select(other_column).where(own_column == obj.id).order_by(other_column))
-        data[name] = list(rows.all())
+    for name, (own_column, other_columns) in links.items():
+        if isinstance(other_columns, tuple):
+            rows = await session.execute(select(*other_columns).where(own_column == obj.id).order_by(*other_columns))
+            data[name] = [[_plain(value) for value in row] for row in rows]
+        else:
+            rows = await session.scalars(select(other_columns).where(own_column == obj.id).order_by(other_columns))
+            data[name] = list(rows.all())
     return data
 
 

@@ -16,10 +16,38 @@ from registry.areas.models import (
     VsoModel,
 )
 from registry.changes.models import ChangeAction, ChangeRecord
+from registry.needs.models import (
+    Channel,
+    DepartmentRole,
+    LinkKind,
+    Need,
+    NeedArea,
+    NeedComment,
+    NeedDepartment,
+    NeedKind,
+    NeedLink,
+    NeedState,
+    NeedTag,
+    NeedTransition,
+    SavedView,
+)
 from registry.db.base import Base, metadata
 from registry.people.models import Person
 
 __all__ = [
+    "Channel",
+    "DepartmentRole",
+    "LinkKind",
+    "Need",
+    "NeedArea",
+    "NeedComment",
+    "NeedDepartment",
+    "NeedKind",
+    "NeedLink",
+    "NeedState",
+    "NeedTag",
+    "NeedTransition",
+    "SavedView",
     "Account",
     "ChangeAction",
     "ChangeRecord",
