@@ -68,7 +68,10 @@ class NeedFilter:
                 errors[name] = value
                 return None
 
-        states = tuple(s for s in (query.getall("state") if hasattr(query, "getall") else [query.get("state")]) if s)
+        if hasattr(query, "getall"):
+            states = tuple(s for s in query.getall("state", []) if s)
+        else:
+            states = tuple(s for s in [query.get("state")] if s)
         bad_states = [s for s in states if s not in NeedState.__members__]
         if bad_states:
             errors["state"] = ", ".join(bad_states)
