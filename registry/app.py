@@ -25,6 +25,7 @@ from registry.areas.controllers import OrganisationAdmin, OrganisationPages
 from registry.changes.controllers import ChangeLogPages
 from registry.config import Settings, async_url, get_settings
 from registry.health import health
+from registry.needs.api import NeedApi
 from registry.needs.controllers import IntakePages, NeedPages
 from registry.people.controllers import PeoplePages
 from registry.web.errors import exception_handlers
@@ -67,6 +68,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             ChangeLogPages,
             NeedPages,
             IntakePages,
+            NeedApi,
             AreaApi,
             DepartmentApi,
             health,

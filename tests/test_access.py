@@ -18,6 +18,7 @@ ROLES = list(ROLE_ACCOUNTS)
 EVERYONE = set(ROLES)
 STAFF = EVERYONE - {"anonymous"}
 ADMIN = {"admin"}
+COORDINATORS = {"coordinator", "admin"}  # the demo coordinator coordinates the needs' area
 
 # method, path, form or JSON body, who may, whether it writes
 ROUTES = [
@@ -64,6 +65,37 @@ ROUTES = [
     ("POST", "/people/{person}/roles/{assignment}/delete", {}, ADMIN, True),
     ("POST", "/people/{newcomer}/account", {"username": "ny.person", "password": "ett-langt-losenord"}, ADMIN, True),
     ("POST", "/people/{person}/account/active", {"active": "0"}, ADMIN, True),
+    ("GET", "/needs", None, STAFF, False),
+    ("GET", "/needs?q=bokning&state=submitted", None, STAFF, False),
+    ("GET", "/needs/{need}", None, STAFF, False),
+    ("GET", "/needs/new", None, COORDINATORS, False),
+    ("GET", "/needs/{need}/edit", None, COORDINATORS, False),
+    ("GET", "/intake", None, STAFF, False),
+    ("GET", "/intake/similar?title=bokning", None, STAFF, False),
+    ("GET", "/my/needs", None, STAFF, False),
+    ("GET", "/api/v1/needs", None, STAFF, False),
+    ("GET", "/api/v1/needs/{need}", None, STAFF, False),
+    ("GET", "/api/v1/needs/{need}/transitions", None, STAFF, False),
+    ("GET", "/api/v1/needs/{need}/links", None, STAFF, False),
+    ("GET", "/api/v1/needs/{need}/comments", None, STAFF, False),
+    ("POST", "/needs/new", {"title": "Nytt behov", "owning_area_id": "{area}"}, COORDINATORS, True),
+    ("POST", "/needs/{need}/edit", {"title": "Bokning av grupprum", "owning_area_id": "{area}", "kind": "small_improvement"}, COORDINATORS, True),
+    ("POST", "/needs/{need}/field", {"field": "cause", "cause": "Ny orsak"}, COORDINATORS, True),
+    ("POST", "/needs/{need}/departments", {"department_id": "{hr}", "role": "lead", "effort_days": "3"}, COORDINATORS, True),
+    ("POST", "/needs/{need}/transition", {"state": "clarified", "comment": "klart"}, COORDINATORS, True),
+    ("POST", "/needs/{need}/merge", {"merged_into_id": "{need2}"}, COORDINATORS, True),
+    ("POST", "/needs/{need}/links", {"to_need_id": "{need2}", "kind": "depends_on"}, COORDINATORS, True),
+    ("POST", "/needs/{need}/links/{link}/delete", {}, COORDINATORS, True),
+    ("POST", "/needs/{need}/comments", {"body": "En kommentar"}, STAFF, True),
+    ("POST", "/needs/bulk", {"need_id": "{need}", "action": "tag", "tag": "ny"}, COORDINATORS, True),
+    ("POST", "/intake", {"raised_by_name": "Kim", "title": "En idé", "description": "Beskrivning"}, STAFF, True),
+    ("POST", "/api/v1/needs", {"json": {"title": "Via API", "owning_area_id": 0}}, COORDINATORS, True),
+    ("PATCH", "/api/v1/needs/{need}", {"json": {"cause": "Ny"}}, COORDINATORS, True),
+    ("PUT", "/api/v1/needs/{need}/departments", {"json": [{"department_id": 0, "role": "lead"}]}, COORDINATORS, True),
+    ("POST", "/api/v1/needs/{need}/transitions", {"json": {"state": "clarified"}}, COORDINATORS, True),
+    ("POST", "/api/v1/needs/{need}/links", {"json": {"to_need_id": 0, "kind": "blocks"}}, COORDINATORS, True),
+    ("DELETE", "/api/v1/needs/{need}/links/{link}", None, COORDINATORS, True),
+    ("POST", "/api/v1/needs/{need}/comments", {"json": {"body": "Kommentar"}}, STAFF, True),
     ("POST", "/api/v1/areas", {"json": {"name": "VSO för API"}}, ADMIN, True),
     ("PATCH", "/api/v1/areas/infrastruktur", {"json": {"purpose": "Ny"}}, ADMIN, True),
     ("DELETE", "/api/v1/areas/infrastruktur", None, ADMIN, True),
@@ -81,13 +113,33 @@ def _ids(database_url: str) -> dict[str, int]:
             select(m.RoleAssignment.id).where(m.RoleAssignment.person_id == person)
         ).scalar_one()
         hr = connection.execute(select(m.Department.id).where(m.Department.slug == "hr")).scalar_one()
+        area = connection.execute(select(m.SupportArea.id).where(m.SupportArea.slug == "infrastruktur")).scalar_one()
+        need_ids = []
+        for title in ("Bokning av grupprum", "Lediga grupprum syns inte"):
+            need_ids.append(
+                connection.execute(
+                    m.Need.__table__.insert()
+                    .values(title=title, description="", clarified_need="", cause="", proposed_coordination="",
+                            raised_by_name="", channel="email", raised_on=func.current_date(), owning_area_id=area,
+                            kind="development_project", category="", state="submitted",
+                            created_at=func.now(), updated_at=func.now())
+                    .returning(m.Need.__table__.c.id)
+                ).scalar_one()
+            )
+        link = connection.execute(
+            m.NeedLink.__table__.insert()
+            .values(from_need_id=need_ids[0], to_need_id=need_ids[1], kind="relates_to", created_at=func.now(),
+                    updated_at=func.now())
+            .returning(m.NeedLink.__table__.c.id)
+        ).scalar_one()
         newcomer = connection.execute(
             m.Person.__table__.insert()
             .values(name="Utan Konto", title="", created_at=func.now(), updated_at=func.now())
             .returning(m.Person.__table__.c.id)
         ).scalar_one()
     engine.dispose()
-    return {"person": person, "assignment": assignment, "hr": hr, "newcomer": newcomer}
+    return {"person": person, "assignment": assignment, "hr": hr, "newcomer": newcomer, "area": area,
+            "need": need_ids[0], "need2": need_ids[1], "link": link}
 
 
 def _fingerprint(database_url: str) -> dict[str, object]:
@@ -109,6 +161,16 @@ def _change_count(database_url: str) -> int:
         count = connection.execute(text("SELECT count(*) FROM change_record")).scalar_one()
     engine.dispose()
     return count
+
+
+def _fill(value, ids):
+    """Put the cell's ids into a JSON body: 0 stands for the matching id of the row's subject."""
+    if isinstance(value, list):
+        return [_fill(item, ids) for item in value]
+    if isinstance(value, dict):
+        mapping = {"owning_area_id": "area", "department_id": "hr", "to_need_id": "need2"}
+        return {k: (ids[mapping[k]] if v == 0 and k in mapping else _fill(v, ids)) for k, v in value.items()}
+    return value
 
 
 def _send(client, method: str, path: str, body):
@@ -160,6 +222,8 @@ def test_access_matrix(cell, role, method, path, body, allowed, writes):
     path = path.format(**ids)
     if isinstance(body, dict) and "json" not in body:
         body = {key: value.format(**ids) for key, value in body.items()}
+    elif isinstance(body, dict):
+        body = {"json": _fill(body["json"], ids)}
     before = _fingerprint(database_url) if writes else None
     changes_before = _change_count(database_url)
 

@@ -333,9 +333,11 @@ class NeedPages(Controller):
         ids = [int(i) for i in form.getall("need_id") if str(i).isdigit()] if "need_id" in form else []
         action = str(form.get("action", ""))
         back = "/needs?" + str(form.get("back", ""))
+        principal = _principal(request)
+        if not (principal.is_admin or principal.coordinator_of):
+            raise PermissionDeniedException()
         if not ids or action not in BULK_ACTIONS:
             raise FormErrors({"need_id": _("Choose at least one need and an action.")})
-        principal = _principal(request)
         needs = (await db_session.scalars(select(Need).where(Need.id.in_(ids)))).all()
         errors: dict[str, str] = {}
         for need in needs:

@@ -57,7 +57,7 @@ def refusal(kind: NeedKind, state: NeedState, target: NeedState) -> str | None:
         return None
     if kind is NeedKind.small_improvement and target in {S.ready, S.recommended, S.approved, S.rejected, S.deferred}:
         return _("A small improvement does not go to the steering group; it goes straight into operation.")
-    if kind is NeedKind.development_project and state is S.clarified and target is S.in_progress:
+    if kind is NeedKind.development_project and target is S.in_progress:
         return _("A development project needs the steering group's recommendation and a line decision first.")
     if target in {S.approved, S.rejected, S.deferred} and state is not S.recommended:
         return _("Only a need the steering group has recommended can be decided.")
