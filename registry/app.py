@@ -15,6 +15,7 @@ from litestar.middleware.base import DefineMiddleware
 from litestar.openapi.config import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin
 from litestar.static_files import create_static_files_router
+from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlalchemy.pool import NullPool
 
@@ -37,12 +38,21 @@ from registry.web.templating import STATIC, template_config
 def create_engine(settings: Settings) -> AsyncEngine:
     if settings.is_sqlite:
         # One file, many readers: a writer waits for the lock instead of failing at once.
-        return create_async_engine(
+        engine = create_async_engine(
             async_url(settings.database_url), echo=settings.echo_sql, connect_args={"timeout": 30}, poolclass=NullPool
         )
+        event.listen(engine.sync_engine, "connect", _sqlite_foreign_keys)
+        return engine
     return create_async_engine(
         async_url(settings.database_url), echo=settings.echo_sql, pool_size=10, max_overflow=10, pool_pre_ping=True
     )
+
+
+def _sqlite_foreign_keys(dbapi_connection, _record) -> None:
+    """SQLite enforces foreign keys (and their ON DELETE rules) only when asked, per connection."""
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
 
 
 def database_config(engine: AsyncEngine) -> SQLAlchemyAsyncConfig:
@@ -59,7 +69,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     if settings.is_production and (problems := settings.check_production()):
         raise SystemExit("Refusing to start in production:\n- " + "\n- ".join(problems))
     engine = create_engine(settings)
-    return Litestar(
+    app = Litestar(
         route_handlers=[
             OrganisationPages,
             OrganisationAdmin,
@@ -77,7 +87,6 @@ def create_app(settings: Settings | None = None) -> Litestar:
         ],
         plugins=[SQLAlchemyPlugin(config=database_config(engine))],
         middleware=[
-            DefineMiddleware(RequestContextMiddleware, default_language=settings.default_language),
             DefineMiddleware(AuthenticationMiddleware, sessions=async_sessionmaker(engine, expire_on_commit=False)),
         ],
         template_config=template_config(),
@@ -106,3 +115,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         debug=settings.debug,
         state=State({"settings": settings}),
     )
+    # Language and request id wrap the whole app, so that even an address no route matches is
+    # answered in the reader's language with a request id.
+    app.asgi_handler = RequestContextMiddleware(app.asgi_handler, default_language=settings.default_language)
+    return app

@@ -6,6 +6,7 @@ registry db upgrade          bring the database to the newest schema
 registry db downgrade REV    go back to an earlier schema
 registry db revision -m MSG  write a new migration from the models (developers)
 registry seed                load the VSO model from seed/ (adds only what is missing)
+registry needs generate N    add N synthetic needs in bulk, for benchmarks (--seed S; one change record)
 """
 
 from __future__ import annotations
@@ -13,14 +14,17 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
+import time
 
-from registry.config import Settings, async_url, get_settings
+from registry.config import Settings, get_settings
 
 
 async def _in_session(settings: Settings, work):
-    from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
+    from sqlalchemy.ext.asyncio import async_sessionmaker
 
-    engine = create_async_engine(async_url(settings.database_url))
+    from registry.app import create_engine
+
+    engine = create_engine(settings)
     try:
         async with async_sessionmaker(engine, expire_on_commit=False)() as session:
             result = await work(session)
@@ -37,6 +41,17 @@ async def _load_seed(settings: Settings) -> dict[str, int]:
     token = current_actor.set(Actor(None, "seed"))
     try:
         return await _in_session(settings, load_seed)
+    finally:
+        current_actor.reset(token)
+
+
+async def _generate_needs(settings: Settings, count: int, seed: int) -> tuple[int, int]:
+    from registry.changes.service import Actor, current_actor
+    from registry.needs.generate import generate_needs
+
+    token = current_actor.set(Actor(None, "registry needs generate"))
+    try:
+        return await _in_session(settings, lambda session: generate_needs(session, count, seed=seed))
     finally:
         current_actor.reset(token)
 
@@ -79,6 +94,11 @@ def main(argv: list[str] | None = None) -> int:
     downgrade.add_argument("revision")
     revision = db_commands.add_parser("revision")
     revision.add_argument("-m", "--message", required=True)
+    needs = commands.add_parser("needs", help="development needs")
+    needs_commands = needs.add_subparsers(dest="needs_command", required=True)
+    generate = needs_commands.add_parser("generate", help="add N synthetic needs in bulk (for benchmarks)")
+    generate.add_argument("count", type=int, metavar="N")
+    generate.add_argument("--seed", type=int, default=0)
     args = parser.parse_args(argv)
 
     settings = get_settings()
@@ -95,6 +115,13 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "seed":
         print("Seed loaded:", asyncio.run(_load_seed(settings)))
         return 0
+    if args.command == "needs":
+        if args.count <= 0:
+            parser.error("N must be a positive number")
+        started = time.perf_counter()
+        first, last = asyncio.run(_generate_needs(settings, args.count, args.seed))
+        print(f"Generated {args.count} needs (#{first}–#{last}) in {time.perf_counter() - started:.1f} s")
+        return 0
     if args.command == "run":
         migrate.upgrade(settings.database_url)
         print("Seed loaded:", asyncio.run(_load_seed(settings)), flush=True)
@@ -103,6 +130,10 @@ def main(argv: list[str] | None = None) -> int:
 
             usernames = asyncio.run(_in_session(settings, load_demo))
             print(f"Demo accounts (password {DEMO_PASSWORD}): {', '.join(usernames)}", flush=True)
+            from registry.needs.demo import load_demo_needs
+
+            created = asyncio.run(_in_session(settings, load_demo_needs))
+            print(f"Demo needs created: {created}", flush=True)
     if settings.is_production and (problems := _production_problems(settings)):
         print("Refusing to start in production:\n- " + "\n- ".join(problems), file=sys.stderr)
         return 2

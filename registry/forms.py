@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from datetime import date
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from registry.i18n import gettext as _

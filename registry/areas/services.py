@@ -61,6 +61,19 @@ DEPARTMENT_FIELDS = [
     Field("area_ids", _l("Support-service areas"), kind="choices", choices_key="areas"),
 ]
 
+INSTITUTION_FIELDS = [
+    Field("name", _l("Name"), required=True, max_length=200, unique=True),
+    Field("short_name", _l("Short name"), max_length=60),
+    Field(
+        "slug",
+        _l("URL name"),
+        kind="slug",
+        max_length=100,
+        unique=True,
+        help=_l("Lower-case letters, digits and hyphens. Left empty, it is made from the name."),
+    ),
+]
+
 # Which choice field refers to which model, and which list field sets which links:
 # field → (link model, column naming the edited object, column naming the linked one, linked model).
 _REFERENCES = {"responsible_head_id": m.Person, "head_id": m.Person, "deputy_head_id": m.Person}
@@ -101,7 +114,7 @@ async def get_area(session: AsyncSession, slug: str) -> m.SupportArea | None:
             selectinload(m.SupportArea.dialogue_arena)
             .selectinload(m.DialogueArena.participants)
             .options(
-                joinedload(m.DialogueArenaParticipant.department),
+                joinedload(m.DialogueArenaParticipant.department).joinedload(m.Department.head),
                 joinedload(m.DialogueArenaParticipant.institution),
                 joinedload(m.DialogueArenaParticipant.person),
             ),
@@ -201,6 +214,14 @@ async def save_department(
     department = department or m.Department(short_name="", description="")
     await _save(session, department, DEPARTMENT_FIELDS, raw, partial=partial)
     return department
+
+
+async def save_institution(
+    session: AsyncSession, raw: Mapping[str, Any], institution: m.Institution | None = None, *, partial: bool = False
+) -> m.Institution:
+    institution = institution or m.Institution(short_name="")
+    await _save(session, institution, INSTITUTION_FIELDS, raw, partial=partial)
+    return institution
 
 
 async def remove(session: AsyncSession, obj: m.SupportArea | m.Department) -> None:

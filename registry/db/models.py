@@ -16,6 +16,7 @@ from registry.areas.models import (
     VsoModel,
 )
 from registry.changes.models import ChangeAction, ChangeRecord
+from registry.db.base import Base, metadata
 from registry.needs.models import (
     Channel,
     DepartmentRole,
@@ -31,7 +32,6 @@ from registry.needs.models import (
     NeedTransition,
     SavedView,
 )
-from registry.db.base import Base, metadata
 from registry.people.models import Person
 
 __all__ = [

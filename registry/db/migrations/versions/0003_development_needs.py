@@ -6,10 +6,9 @@ Create Date: 2026-11-24
 """
 from collections.abc import Sequence
 
+import advanced_alchemy.types
 import sqlalchemy as sa
 from alembic import op
-import advanced_alchemy.types
-
 
 revision: str = '0003'
 down_revision: str | None = '0002'
