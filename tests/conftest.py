@@ -31,13 +31,18 @@ ENGINES = ["sqlite", "postgresql"]
 _counter = itertools.count()
 
 
-def prepare(url: str, *, demo: bool = True) -> None:
-    """Migrate, load the seed and (unless told not to) the demo people with an account per role."""
+def prepare(url: str, *, demo: bool = True, needs: int = 0) -> None:
+    """Migrate, load the seed and (unless told not to) the demo people with an account per role;
+    with `needs`, also that many demo needs (registry/needs/demo.py; needs the demo people)."""
     migrate.upgrade(url)
     settings = Settings(database_url=url)
     asyncio.run(_load_seed(settings))
     if demo:
         asyncio.run(_in_session(settings, load_demo))
+    if needs:
+        from registry.needs.demo import load_demo_needs
+
+        asyncio.run(_in_session(settings, lambda session: load_demo_needs(session, needs)))
 
 
 @pytest.fixture(scope="session")

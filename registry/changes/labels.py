@@ -9,6 +9,7 @@ from registry.i18n import lazy_gettext as _l
 OBJECT_TYPES = {
     "support_area": _l("Support-service area"),
     "department": _l("Department"),
+    "institution": _l("Institution"),
     "person": _l("Person"),
     "account": _l("Account"),
     "role_assignment": _l("Role"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
@@ -199,9 +200,19 @@ class NeedPage:
     total_capped: bool
 
 
-async def page(session: AsyncSession, need_filter: NeedFilter, cursor: str = "", size: int = PAGE_SIZE) -> NeedPage:
+async def page(
+    session: AsyncSession,
+    need_filter: NeedFilter,
+    cursor: str = "",
+    size: int = PAGE_SIZE,
+    *,
+    options: Sequence[Any] | None = None,
+    count: bool = True,
+) -> NeedPage:
+    """One keyset page of the filtered table. An export reads page after page with its own loader
+    `options` and without the count."""
     column, descending = SORTS[need_filter.sort]
-    statement = need_filter.apply(select(Need)).options(*list_options())
+    statement = need_filter.apply(select(Need)).options(*(list_options() if options is None else options))
     if cursor and (position := _decode(cursor, column)):
         value, last_id = position
         if column is Need.id:
@@ -217,6 +228,8 @@ async def page(session: AsyncSession, need_filter: NeedFilter, cursor: str = "",
     more = len(rows) > size
     rows = rows[:size]
     next_cursor = _encode(getattr(rows[-1], column.key), rows[-1].id) if more and rows else None
+    if not count:
+        return NeedPage(rows, next_cursor, len(rows), False)
     counted = await session.scalar(
         select(func.count()).select_from(need_filter.apply(select(Need.id)).limit(COUNT_LIMIT + 1).subquery())
     )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -136,8 +136,12 @@ async def save_need(
     partial: bool = False,
     fields: list[Field] = NEED_FIELDS,
     channel: Channel | None = None,
+    departments: Sequence[Mapping[str, Any]] | None = None,
 ) -> Need:
-    """Create or change a need. The intake form passes its own short field list and channel."""
+    """Create or change a need. The intake form passes its own short field list and channel.
+
+    With `departments` (rows as for `set_departments`), the need's departments are set too, in the
+    same change record (an import writes a need and its departments as one change)."""
     is_new = need is None
     if is_new:
         need = Need(state=NeedState.submitted, raised_on=date.today(), kind=NeedKind.development_project)
@@ -155,12 +159,18 @@ async def save_need(
             errors[name] = _("No such entry; choose from the list.")
     other_area_ids = values.pop("other_area_ids", None)
     if other_area_ids:
-        found = set((await session.scalars(select(m.SupportArea.id).where(m.SupportArea.id.in_(other_area_ids)))).all())
+        found = await _existing(session, m.SupportArea, other_area_ids)
         if missing := sorted(set(other_area_ids) - found):
             errors["other_area_ids"] = _("No such entry: %(ids)s.", ids=", ".join(map(str, missing)))
     tags = _tags(values.pop("tags")) if "tags" in values else None
     if tags is not None and len(tags) > MAX_TAGS:
         errors["tags"] = _("At most %(limit)d tags.", limit=MAX_TAGS)
+    department_rows = None
+    if departments is not None:
+        try:
+            department_rows = await _clean_departments(session, departments)
+        except FormErrors as problem:
+            errors.update(problem.errors)
     if errors:
         raise FormErrors(errors)
     before = None if is_new else await changes.snapshot(session, need)
@@ -176,9 +186,13 @@ async def save_need(
         session.add(need)
     await session.flush()
     if other_area_ids is not None:
-        await _replace(session, NeedArea, need.id, [{"area_id": a} for a in other_area_ids if a != need.owning_area_id])
+        await _replace(
+            session, NeedArea, need.id, [{"area_id": a} for a in other_area_ids if a != need.owning_area_id], is_new
+        )
     if tags is not None:
-        await _replace(session, NeedTag, need.id, [{"name": t} for t in tags])
+        await _replace(session, NeedTag, need.id, [{"name": t} for t in tags], is_new)
+    if department_rows is not None:
+        await _replace(session, NeedDepartment, need.id, department_rows, is_new)
     if is_new:
         session.add(
             NeedTransition(
@@ -189,7 +203,7 @@ async def save_need(
                 actor_name=_actor_name(principal, need),
             )
         )
-        await session.flush()
+    await session.flush()
     await changes.record(session, ChangeAction.create if is_new else ChangeAction.update, need, before)
     return need
 
@@ -199,8 +213,17 @@ async def set_departments(
 ) -> None:
     """Make the need's affected departments exactly `rows` (department_id, role, effort_days)."""
     _require(may_edit(principal, need))
+    cleaned = await _clean_departments(session, rows)
+    before = await changes.snapshot(session, need)
+    await _replace(session, NeedDepartment, need.id, cleaned)
+    await session.flush()
+    await changes.record(session, ChangeAction.update, need, before)
+
+
+async def _clean_departments(session: AsyncSession, rows: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """Department rows checked: errors are named `departments.<row number>.<field>`."""
     errors: dict[str, str] = {}
-    cleaned: list[dict[str, Any]] = []
+    cleaned: list[tuple[int, dict[str, Any]]] = []
     seen: set[int] = set()
     for number, row in enumerate(rows, start=1):
         try:
@@ -224,17 +247,17 @@ async def set_departments(
                     raise InvalidOperation
             except InvalidOperation:
                 errors[f"departments.{number}.effort_days"] = _("A number of person-days from 0 to 100 000.")
-        cleaned.append({"department_id": department_id, "role": DepartmentRole(role), "effort_days": effort_value})
+        cleaned.append(
+            (number, {"department_id": department_id, "role": DepartmentRole(role), "effort_days": effort_value})
+        )
     if seen:
-        found = set((await session.scalars(select(m.Department.id).where(m.Department.id.in_(seen)))).all())
-        for number, row in enumerate(cleaned, start=1):
+        found = await _existing(session, m.Department, seen)
+        for number, row in cleaned:
             if row["department_id"] not in found:
                 errors[f"departments.{number}.department_id"] = _("No such entry; choose from the list.")
     if errors:
         raise FormErrors(errors)
-    before = await changes.snapshot(session, need)
-    await _replace(session, NeedDepartment, need.id, cleaned)
-    await changes.record(session, ChangeAction.update, need, before)
+    return [row for _number, row in cleaned]
 
 
 async def transition(
@@ -370,14 +393,28 @@ async def remove_link(session: AsyncSession, principal: Principal | None, need: 
     await changes.record(session, ChangeAction.delete, link, before)
 
 
-async def _replace(session: AsyncSession, model: type, need_id: int, rows: list[dict[str, Any]]) -> None:
-    await session.execute(delete(model).where(model.need_id == need_id))
+async def _existing(session: AsyncSession, model: type, ids: Iterable[int]) -> set[int]:
+    """Which of `ids` are rows of `model`. Those the session holds already cost no query (an import
+    keeps the register's departments and areas at hand for thousands of needs)."""
+    wanted = set(ids)
+    held = {i for i in wanted if session.identity_map.get(session.identity_key(model, i)) is not None}
+    if missing := wanted - held:
+        held |= set((await session.scalars(select(model.id).where(model.id.in_(missing)))).all())
+    return held
+
+
+async def _replace(
+    session: AsyncSession, model: type, need_id: int, rows: list[dict[str, Any]], fresh: bool = False
+) -> None:
+    """Make the need's rows of `model` exactly `rows` (flushed by the caller). A `fresh` need has none yet."""
+    if not fresh:
+        await session.execute(delete(model).where(model.need_id == need_id))
     for row in rows:
         session.add(model(need_id=need_id, **row))
-    await session.flush()
-    for loaded in list(session.identity_map.values()):
-        if isinstance(loaded, Need) and loaded.id == need_id:
-            session.expire(loaded, ["departments", "tags", "other_areas"])
+    # One look-up, not a scan of the identity map: an import writes thousands of needs in one session.
+    loaded = session.identity_map.get(session.identity_key(Need, need_id))
+    if loaded is not None:
+        session.expire(loaded, ["departments", "tags", "other_areas"])
 
 
 def _actor_id(principal: Principal | None) -> int | None:
