@@ -10,13 +10,20 @@ from sqlalchemy import create_engine, inspect
 from registry.config import sync_url
 from registry.db import migrate
 from registry.db import models as m
+from registry.needs.search import is_search_index
+
+
+def include_name(name, type_, parent_names) -> bool:
+    return not is_search_index(name)
 
 
 def _differences(url: str) -> list:
     engine = create_engine(sync_url(url))
     try:
         with engine.connect() as connection:
-            context = MigrationContext.configure(connection, opts={"compare_type": True})
+            context = MigrationContext.configure(
+                connection, opts={"compare_type": True, "include_name": include_name}
+            )
             return compare_metadata(context, m.metadata)
     finally:
         engine.dispose()
@@ -34,7 +41,7 @@ def _revision(url: str) -> str | None:
 def _tables(url: str) -> set[str]:
     engine = create_engine(sync_url(url))
     try:
-        return set(inspect(engine).get_table_names()) - {"alembic_version"}
+        return {name for name in inspect(engine).get_table_names() if not is_search_index(name)} - {"alembic_version"}
     finally:
         engine.dispose()
 

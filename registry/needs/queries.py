@@ -11,11 +11,12 @@ from datetime import date, datetime
 from typing import Any
 from urllib.parse import urlencode
 
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import Select, and_, func, or_, select, union
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload, selectinload
 
 from registry.db import models as m
+from registry.needs import search
 from registry.needs.models import Need, NeedArea, NeedDepartment, NeedKind, NeedLink, NeedState, NeedTag
 
 PAGE_SIZE = 50
@@ -122,23 +123,16 @@ class NeedFilter:
             pairs.append(("sort", current.sort))
         return urlencode(pairs)
 
-    def apply(self, statement: Select) -> Select:
+    def apply(self, statement: Select, dialect: str = "sqlite") -> Select:
         if self.q:
-            pattern = f"%{self.q.lower()}%"
-            statement = statement.where(
-                or_(
-                    func.lower(Need.title).like(pattern),
-                    func.lower(Need.description).like(pattern),
-                    func.lower(Need.cause).like(pattern),
-                )
-            )
+            statement = statement.where(search.condition(self.q, dialect))
         if self.area is not None:
-            statement = statement.where(
-                or_(
-                    Need.owning_area_id == self.area,
-                    Need.id.in_(select(NeedArea.need_id).where(NeedArea.area_id == self.area)),
-                )
+            # Owning area or another area concerned: one id list from two indexes (an OR would scan).
+            in_area = union(
+                select(Need.id).where(Need.owning_area_id == self.area),
+                select(NeedArea.need_id).where(NeedArea.area_id == self.area),
             )
+            statement = statement.where(Need.id.in_(in_area))
         if self.department is not None:
             statement = statement.where(
                 Need.id.in_(select(NeedDepartment.need_id).where(NeedDepartment.department_id == self.department))
@@ -212,7 +206,8 @@ async def page(
     """One keyset page of the filtered table. An export reads page after page with its own loader
     `options` and without the count."""
     column, descending = SORTS[need_filter.sort]
-    statement = need_filter.apply(select(Need)).options(*(list_options() if options is None else options))
+    dialect = session.get_bind().dialect.name
+    statement = need_filter.apply(select(Need), dialect).options(*(list_options() if options is None else options))
     if cursor and (position := _decode(cursor, column)):
         value, last_id = position
         if column is Need.id:
@@ -231,7 +226,7 @@ async def page(
     if not count:
         return NeedPage(rows, next_cursor, len(rows), False)
     counted = await session.scalar(
-        select(func.count()).select_from(need_filter.apply(select(Need.id)).limit(COUNT_LIMIT + 1).subquery())
+        select(func.count()).select_from(need_filter.apply(select(Need.id), dialect).limit(COUNT_LIMIT + 1).subquery())
     )
     return NeedPage(rows, next_cursor, min(counted or 0, COUNT_LIMIT), (counted or 0) > COUNT_LIMIT)
 

@@ -4,9 +4,15 @@ from alembic import context
 from sqlalchemy import create_engine, pool
 
 from registry.db import models as m
+from registry.needs.search import is_search_index
 
 config = context.config
 target_metadata = m.metadata
+
+
+def include_name(name, type_, parent_names) -> bool:
+    """The full-text search table and index are made by hand in migration 0004, not by a model."""
+    return not is_search_index(name)
 
 
 def run_migrations_offline() -> None:
@@ -16,6 +22,7 @@ def run_migrations_offline() -> None:
         literal_binds=True,
         render_as_batch=True,
         compare_type=True,
+        include_name=include_name,
     )
     with context.begin_transaction():
         context.run_migrations()
