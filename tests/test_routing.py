@@ -33,6 +33,16 @@ HISTORY = pd.DataFrame(
 )
 
 
+@pytest.fixture(autouse=True)
+def english():
+    """The reasons are shown in the reader's language; these tests read them in English."""
+    from registry.i18n import reset_language, set_language
+
+    token = set_language("en")
+    yield
+    reset_language(token)
+
+
 def test_words_are_lower_case_without_punctuation_or_common_words():
     assert words("Bokning av GRUPPRUM, på campus!") == ["bokning", "grupprum", "campus"]
     assert words("Vi behöver 3 nya skrivare.") == ["nya", "skrivare"]
@@ -44,7 +54,7 @@ def test_an_alike_earlier_need_routes_the_new_one():
     routing = suggest("Studenterna kan inte boka grupprum", HISTORY, AREAS, DEPARTMENTS)
     assert routing.areas[0].id == 1
     assert routing.areas[0].reasons[0] == Reason("similar", need_id=123, title="Bokning av grupprum")
-    assert str(routing.areas[0].reasons[0]) == "like #123 'Bokning av grupprum'"
+    assert str(routing.areas[0].reasons[0]) == "like #123 “Bokning av grupprum”"
     assert [d.id for d in routing.departments][:2] == [10, 11]  # in both alike needs, then in one
     assert routing.departments[0].score > routing.departments[1].score
 
@@ -52,9 +62,9 @@ def test_an_alike_earlier_need_routes_the_new_one():
 def test_naming_a_department_suggests_it_and_its_areas():
     routing = suggest("Längre öppettider på biblioteket", HISTORY, AREAS, DEPARTMENTS)
     assert routing.departments[0].id == 12
-    assert str(routing.departments[0].reasons[0]) == "the text names 'biblioteket'"
+    assert str(routing.departments[0].reasons[0]) == "the text names “biblioteket”"
     assert routing.areas[0].id == 2
-    assert routing.areas[0].reason == "the text names 'biblioteket'"
+    assert routing.areas[0].reason == "the text names “biblioteket”"
 
 
 def test_naming_an_area_and_short_names():
@@ -67,7 +77,7 @@ def test_naming_an_area_and_short_names():
 def test_a_word_that_begins_a_compound_name_counts_weakly():
     routing = suggest("Cyklar på campus", HISTORY, AREAS, DEPARTMENTS)
     assert routing.departments[0].id == 10  # 'campus' begins 'campusplanering'
-    assert routing.departments[0].reason == "the text names 'campus'"
+    assert routing.departments[0].reason == "the text names “campus”"
     strong = suggest("Campusplanering", HISTORY, AREAS, DEPARTMENTS).departments[0]
     assert strong.id == 10
 

@@ -239,7 +239,8 @@ class NeedPages(Controller):
         need = await _need_or_404(db_session, need_id)
         form = await request.form()
         name = str(form.get("field", ""))
-        if name not in {"title", "description", "clarified_need", "cause", "proposed_coordination", "category"}:
+        if name not in {"title", "description", "clarified_need", "cause", "proposed_coordination", "category",
+                        "owning_area_id"}:
             raise NotFoundException()
         try:
             await services.save_need(db_session, _principal(request), {name: form.get(name, "")}, need, partial=True)

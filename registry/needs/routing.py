@@ -20,6 +20,8 @@ import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from registry.i18n import gettext as _
+
 STEM = 5  # letters a word is compared by
 SIMILAR_NEEDS = 5  # how many of the most alike earlier needs vote
 MIN_SIMILARITY = 0.12  # below this, an earlier need is not alike enough to say anything
@@ -48,8 +50,8 @@ class Reason:
 
     def __str__(self) -> str:
         if self.kind == "similar":
-            return f"like #{self.need_id} '{self.title}'"
-        return f"the text names '{self.word}'"
+            return _("like #%(id)d “%(title)s”", id=self.need_id or 0, title=self.title)
+        return _("the text names “%(word)s”", word=self.word)
 
 
 @dataclass(frozen=True)
