@@ -230,7 +230,7 @@ def test_routing_suggestions_are_shown_and_confirmed_by_the_coordinator(client_a
                                         "description": "Täckningen i biblioteket är dålig"})
     need_id = int(sent.headers["location"].split("sent=")[1])
     page = coordinator.get(f"/needs/{need_id}", headers={"Accept-Language": "en"}).text
-    assert "Routing suggestion" in page and "VSO för infrastruktur" in page
+    assert "Routing suggestion" in page and "VSO för infrastruktur" in page, page[page.find("<main"):][:1500]
     assert f"like #{earlier}" in page
     area = _area_id(database_url)
     confirmed = coordinator.post(f"/needs/{need_id}/field", data={"field": "owning_area_id", "owning_area_id": area})

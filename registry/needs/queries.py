@@ -11,7 +11,7 @@ from datetime import date, datetime
 from typing import Any
 from urllib.parse import urlencode
 
-from sqlalchemy import Select, and_, func, or_, select, union
+from sqlalchemy import Select, and_, case, func, or_, select, union
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -286,7 +286,7 @@ async def similar(session: AsyncSession, text: str, exclude_id: int | None = Non
     )[:6]
     if not words:
         return []
-    hits = sum((func.lower(Need.title).like(f"%{word}%")).cast(m.Need.id.type) for word in words)
+    hits = sum(case((func.lower(Need.title).like(f"%{word}%"), 1), else_=0) for word in words)
     statement = (
         select(Need)
         .where(or_(*(func.lower(Need.title).like(f"%{word}%") for word in words)))
