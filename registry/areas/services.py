@@ -16,16 +16,21 @@ from registry.forms import Field, FormErrors, clean, slugify
 from registry.i18n import gettext as _
 from registry.i18n import lazy_gettext as _l
 
+# Fields every register entry has.
+NAME = Field("name", _l("Name"), required=True, max_length=200, unique=True)
+SHORT_NAME = Field("short_name", _l("Short name"), max_length=60)
+SLUG = Field(
+    "slug",
+    _l("URL name"),
+    kind="slug",
+    max_length=100,
+    unique=True,
+    help=_l("Lower-case letters, digits and hyphens. Left empty, it is made from the name."),
+)
+
 AREA_FIELDS = [
-    Field("name", _l("Name"), required=True, max_length=200, unique=True),
-    Field(
-        "slug",
-        _l("URL name"),
-        kind="slug",
-        max_length=100,
-        unique=True,
-        help=_l("Lower-case letters, digits and hyphens. Left empty, it is made from the name."),
-    ),
+    NAME,
+    SLUG,
     Field("purpose", _l("Purpose"), kind="textarea", max_length=5000),
     Field("responsible_head_id", _l("Responsible head (VSO-ansvarig)"), kind="choice", choices_key="people"),
     Field("coordinator_ids", _l("Development coordinators"), kind="choices", choices_key="people"),
@@ -33,16 +38,9 @@ AREA_FIELDS = [
 ]
 
 DEPARTMENT_FIELDS = [
-    Field("name", _l("Name"), required=True, max_length=200, unique=True),
-    Field("short_name", _l("Short name"), max_length=60),
-    Field(
-        "slug",
-        _l("URL name"),
-        kind="slug",
-        max_length=100,
-        unique=True,
-        help=_l("Lower-case letters, digits and hyphens. Left empty, it is made from the name."),
-    ),
+    NAME,
+    SHORT_NAME,
+    SLUG,
     Field("description", _l("Description"), kind="textarea", max_length=5000),
     Field(
         "head_id",
@@ -62,16 +60,9 @@ DEPARTMENT_FIELDS = [
 ]
 
 INSTITUTION_FIELDS = [
-    Field("name", _l("Name"), required=True, max_length=200, unique=True),
-    Field("short_name", _l("Short name"), max_length=60),
-    Field(
-        "slug",
-        _l("URL name"),
-        kind="slug",
-        max_length=100,
-        unique=True,
-        help=_l("Lower-case letters, digits and hyphens. Left empty, it is made from the name."),
-    ),
+    NAME,
+    SHORT_NAME,
+    SLUG,
 ]
 
 # Which choice field refers to which model, and which list field sets which links:

@@ -21,6 +21,8 @@ from registry.needs.models import Channel, Need, NeedKind, NeedState, SavedView
 from registry.web.forms import as_form_values, form_page, submitted
 
 BULK_ACTIONS = ("state", "area", "tag")
+IN_PLACE_FIELDS = {"title", "description", "clarified_need", "cause", "proposed_coordination", "category",
+                   "owning_area_id"}
 
 
 def channel_labels() -> dict[str, str]:
@@ -233,94 +235,77 @@ class NeedPages(Controller):
             )
         return Redirect(f"/needs/{need.id}", status_code=303)
 
+    async def _act(self, request: Request, session: AsyncSession, need_id: int, action) -> Any:
+        """Run one action from the need page: on success back to the page (post/redirect/get);
+        refused, the page again with the reason and nothing saved."""
+        need = await _need_or_404(session, need_id)
+        form = await request.form()
+        try:
+            target = await action(_principal(request), need, form)
+        except FormErrors as errors:
+            await session.rollback()
+            return await self._detail(request, session, await _need_or_404(session, need_id), errors, 422)
+        return Redirect(target, status_code=303)
+
     @post("/needs/{need_id:int}/field", name="need_field")
     async def edit_field(self, request: Request, db_session: AsyncSession, need_id: int) -> Any:
-        """Edit one text field in place (htmx click-to-edit; a plain form post without JavaScript)."""
-        need = await _need_or_404(db_session, need_id)
-        form = await request.form()
-        name = str(form.get("field", ""))
-        if name not in {"title", "description", "clarified_need", "cause", "proposed_coordination", "category",
-                        "owning_area_id"}:
-            raise NotFoundException()
-        try:
-            await services.save_need(db_session, _principal(request), {name: form.get(name, "")}, need, partial=True)
-        except FormErrors as errors:
-            await db_session.rollback()
-            need = await _need_or_404(db_session, need_id)
-            return await self._detail(request, db_session, need, errors, 422)
-        return Redirect(f"/needs/{need.id}#field-{name}", status_code=303)
+        """Edit one field in place (click-to-edit on the page; a plain form post without JavaScript)."""
+
+        async def action(principal, need, form):
+            name = str(form.get("field", ""))
+            if name not in IN_PLACE_FIELDS:
+                raise NotFoundException()
+            await services.save_need(db_session, principal, {name: form.get(name, "")}, need, partial=True)
+            return f"/needs/{need.id}#field-{name}"
+
+        return await self._act(request, db_session, need_id, action)
 
     @post("/needs/{need_id:int}/departments", name="need_departments")
     async def departments(self, request: Request, db_session: AsyncSession, need_id: int) -> Any:
-        need = await _need_or_404(db_session, need_id)
-        form = await request.form()
-        ids, roles, efforts = form.getall("department_id"), form.getall("role"), form.getall("effort_days")
-        rows = [
-            {"department_id": d, "role": r, "effort_days": e}
-            for d, r, e in zip(ids, roles, efforts, strict=False)
-            if d not in ("", None)
-        ]
-        try:
-            await services.set_departments(db_session, _principal(request), need, rows)
-        except FormErrors as errors:
-            await db_session.rollback()
-            return await self._detail(request, db_session, await _need_or_404(db_session, need_id), errors, 422)
-        return Redirect(f"/needs/{need.id}#departments", status_code=303)
+        async def action(principal, need, form):
+            columns = zip(form.getall("department_id", []), form.getall("role", []), form.getall("effort_days", []),
+                          strict=False)
+            rows = [{"department_id": d, "role": r, "effort_days": e} for d, r, e in columns if d not in ("", None)]
+            await services.set_departments(db_session, principal, need, rows)
+            return f"/needs/{need.id}#departments"
+
+        return await self._act(request, db_session, need_id, action)
 
     @post("/needs/{need_id:int}/transition", name="need_transition")
     async def transition(self, request: Request, db_session: AsyncSession, need_id: int) -> Any:
-        need = await _need_or_404(db_session, need_id)
-        form = await request.form()
-        try:
-            await services.transition(
-                db_session, _principal(request), need, str(form.get("state", "")), str(form.get("comment", ""))
-            )
-        except FormErrors as errors:
-            await db_session.rollback()
-            return await self._detail(request, db_session, await _need_or_404(db_session, need_id), errors, 422)
-        return Redirect(f"/needs/{need.id}", status_code=303)
+        async def action(principal, need, form):
+            await services.transition(db_session, principal, need, str(form.get("state", "")),
+                                      str(form.get("comment", "")))
+            return f"/needs/{need.id}"
+
+        return await self._act(request, db_session, need_id, action)
 
     @post("/needs/{need_id:int}/merge", name="need_merge")
     async def merge(self, request: Request, db_session: AsyncSession, need_id: int) -> Any:
-        need = await _need_or_404(db_session, need_id)
-        form = await request.form()
-        into = str(form.get("merged_into_id", "")).lstrip("#").strip()
-        try:
-            survivor = await services.merge(
-                db_session, _principal(request), need, int(into) if into.isdigit() else 0, str(form.get("comment", ""))
-            )
-        except FormErrors as errors:
-            await db_session.rollback()
-            return await self._detail(request, db_session, await _need_or_404(db_session, need_id), errors, 422)
-        return Redirect(f"/needs/{survivor.id}", status_code=303)
+        async def action(principal, need, form):
+            into = str(form.get("merged_into_id", "")).lstrip("#").strip()
+            survivor = await services.merge(db_session, principal, need, int(into) if into.isdigit() else 0,
+                                            str(form.get("comment", "")))
+            return f"/needs/{survivor.id}"
+
+        return await self._act(request, db_session, need_id, action)
 
     @post("/needs/{need_id:int}/comments", name="need_comment")
     async def comment(self, request: Request, db_session: AsyncSession, need_id: int) -> Any:
-        need = await _need_or_404(db_session, need_id)
-        form = await request.form()
-        try:
-            await services.add_comment(db_session, _principal(request), need, str(form.get("body", "")))
-        except FormErrors as errors:
-            await db_session.rollback()
-            return await self._detail(request, db_session, await _need_or_404(db_session, need_id), errors, 422)
-        return Redirect(f"/needs/{need.id}#timeline", status_code=303)
+        async def action(principal, need, form):
+            await services.add_comment(db_session, principal, need, str(form.get("body", "")))
+            return f"/needs/{need.id}#timeline"
+
+        return await self._act(request, db_session, need_id, action)
 
     @post("/needs/{need_id:int}/links", name="need_link")
     async def link(self, request: Request, db_session: AsyncSession, need_id: int) -> Any:
-        need = await _need_or_404(db_session, need_id)
-        form = await request.form()
-        try:
-            await services.add_link(
-                db_session,
-                _principal(request),
-                need,
-                str(form.get("to_need_id", "")).lstrip("#"),
-                str(form.get("kind", "")),
-            )
-        except FormErrors as errors:
-            await db_session.rollback()
-            return await self._detail(request, db_session, await _need_or_404(db_session, need_id), errors, 422)
-        return Redirect(f"/needs/{need.id}#links", status_code=303)
+        async def action(principal, need, form):
+            await services.add_link(db_session, principal, need, str(form.get("to_need_id", "")).lstrip("#"),
+                                    str(form.get("kind", "")))
+            return f"/needs/{need.id}#links"
+
+        return await self._act(request, db_session, need_id, action)
 
     @post("/needs/{need_id:int}/links/{link_id:int}/delete", name="need_link_delete")
     async def unlink(self, request: Request, db_session: AsyncSession, need_id: int, link_id: int) -> Redirect:
