@@ -28,6 +28,7 @@ from registry.config import Settings, async_url, get_settings
 from registry.health import health
 from registry.needs.api import NeedApi
 from registry.needs.controllers import IntakePages, NeedPages
+from registry.needs.transfer_controllers import NeedTransferPages
 from registry.people.controllers import PeoplePages
 from registry.web.errors import exception_handlers
 from registry.web.language import set_language_choice
@@ -77,6 +78,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             PeoplePages,
             ChangeLogPages,
             NeedPages,
+            NeedTransferPages,
             IntakePages,
             NeedApi,
             AreaApi,

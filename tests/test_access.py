@@ -69,6 +69,10 @@ ROUTES = [
     ("GET", "/needs?q=bokning&state=submitted", None, STAFF, False),
     ("GET", "/needs/{need}", None, STAFF, False),
     ("GET", "/needs/new", None, COORDINATORS, False),
+    ("GET", "/needs/export.csv?area={area}&state=submitted", None, STAFF, False),
+    ("GET", "/needs/export.xlsx", None, STAFF, False),
+    ("GET", "/needs/import", None, COORDINATORS, False),
+    ("GET", "/needs/import/template.xlsx", None, COORDINATORS, False),
     ("GET", "/needs/{need}/edit", None, COORDINATORS, False),
     ("GET", "/intake", None, STAFF, False),
     ("GET", "/intake/similar?title=bokning", None, STAFF, False),
@@ -79,9 +83,21 @@ ROUTES = [
     ("GET", "/api/v1/needs/{need}/links", None, STAFF, False),
     ("GET", "/api/v1/needs/{need}/comments", None, STAFF, False),
     ("POST", "/needs/new", {"title": "Nytt behov", "owning_area_id": "{area}"}, COORDINATORS, True),
-    ("POST", "/needs/{need}/edit", {"title": "Bokning av grupprum", "owning_area_id": "{area}", "kind": "small_improvement"}, COORDINATORS, True),
+    (
+        "POST",
+        "/needs/{need}/edit",
+        {"title": "Bokning av grupprum", "owning_area_id": "{area}", "kind": "small_improvement"},
+        COORDINATORS,
+        True,
+    ),
     ("POST", "/needs/{need}/field", {"field": "cause", "cause": "Ny orsak"}, COORDINATORS, True),
-    ("POST", "/needs/{need}/departments", {"department_id": "{hr}", "role": "lead", "effort_days": "3"}, COORDINATORS, True),
+    (
+        "POST",
+        "/needs/{need}/departments",
+        {"department_id": "{hr}", "role": "lead", "effort_days": "3"},
+        COORDINATORS,
+        True,
+    ),
     ("POST", "/needs/{need}/transition", {"state": "clarified", "comment": "klart"}, COORDINATORS, True),
     ("POST", "/needs/{need}/merge", {"merged_into_id": "{need2}"}, COORDINATORS, True),
     ("POST", "/needs/{need}/links", {"to_need_id": "{need2}", "kind": "depends_on"}, COORDINATORS, True),
@@ -119,17 +135,34 @@ def _ids(database_url: str) -> dict[str, int]:
             need_ids.append(
                 connection.execute(
                     m.Need.__table__.insert()
-                    .values(title=title, description="", clarified_need="", cause="", proposed_coordination="",
-                            raised_by_name="", channel="email", raised_on=func.current_date(), owning_area_id=area,
-                            kind="development_project", category="", state="submitted",
-                            created_at=func.now(), updated_at=func.now())
+                    .values(
+                        title=title,
+                        description="",
+                        clarified_need="",
+                        cause="",
+                        proposed_coordination="",
+                        raised_by_name="",
+                        channel="email",
+                        raised_on=func.current_date(),
+                        owning_area_id=area,
+                        kind="development_project",
+                        category="",
+                        state="submitted",
+                        created_at=func.now(),
+                        updated_at=func.now(),
+                    )
                     .returning(m.Need.__table__.c.id)
                 ).scalar_one()
             )
         link = connection.execute(
             m.NeedLink.__table__.insert()
-            .values(from_need_id=need_ids[0], to_need_id=need_ids[1], kind="relates_to", created_at=func.now(),
-                    updated_at=func.now())
+            .values(
+                from_need_id=need_ids[0],
+                to_need_id=need_ids[1],
+                kind="relates_to",
+                created_at=func.now(),
+                updated_at=func.now(),
+            )
             .returning(m.NeedLink.__table__.c.id)
         ).scalar_one()
         newcomer = connection.execute(
@@ -138,8 +171,16 @@ def _ids(database_url: str) -> dict[str, int]:
             .returning(m.Person.__table__.c.id)
         ).scalar_one()
     engine.dispose()
-    return {"person": person, "assignment": assignment, "hr": hr, "newcomer": newcomer, "area": area,
-            "need": need_ids[0], "need2": need_ids[1], "link": link}
+    return {
+        "person": person,
+        "assignment": assignment,
+        "hr": hr,
+        "newcomer": newcomer,
+        "area": area,
+        "need": need_ids[0],
+        "need2": need_ids[1],
+        "link": link,
+    }
 
 
 def _fingerprint(database_url: str) -> dict[str, object]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 
 import pytest
-from sqlalchemy import create_engine, event, select, text, update
+from sqlalchemy import create_engine, event, select
 
 from registry.config import sync_url
 from registry.db import models as m
@@ -15,7 +15,9 @@ from registry.needs.models import NeedKind, NeedState
 ALL_PAIRS = list(itertools.product(NeedKind, NeedState, NeedState))
 
 
-@pytest.mark.parametrize(("kind", "state", "target"), ALL_PAIRS, ids=[f"{k.value}:{s.value}->{t.value}" for k, s, t in ALL_PAIRS])
+@pytest.mark.parametrize(
+    ("kind", "state", "target"), ALL_PAIRS, ids=[f"{k.value}:{s.value}->{t.value}" for k, s, t in ALL_PAIRS]
+)
 def test_every_transition_is_allowed_or_refused_with_a_reason(kind, state, target):
     reason = lifecycle.refusal(kind, state, target)
     allowed = target in lifecycle.allowed_next(kind, state) and state not in lifecycle.CLOSED
@@ -48,9 +50,14 @@ def _department_id(url, slug):
 
 
 def _new_need(client, url, **values):
-    data = {"title": "Bättre bokning av grupprum", "description": "Studenter hittar inte lediga rum",
-            "owning_area_id": str(_area_id(url)), "kind": "development_project", "channel": "email",
-            "raised_on": "2026-10-01"} | values
+    data = {
+        "title": "Bättre bokning av grupprum",
+        "description": "Studenter hittar inte lediga rum",
+        "owning_area_id": str(_area_id(url)),
+        "kind": "development_project",
+        "channel": "email",
+        "raised_on": "2026-10-01",
+    } | values
     response = client.post("/needs/new", data=data)
     assert response.status_code == 303, response.text[:2000]
     return int(response.headers["location"].rsplit("/", 1)[1])
@@ -68,8 +75,12 @@ def test_a_development_project_walks_the_whole_life_cycle(client_as, database_ur
     coordinator = client_as("coordinator")
     need_id = _new_need(coordinator, database_url)
     it = _department_id(database_url, "it-och-digital-infrastruktur")
-    assert coordinator.post(f"/needs/{need_id}/departments", data={"department_id": [it], "role": ["lead"],
-                                                                    "effort_days": ["10"]}).status_code == 303
+    assert (
+        coordinator.post(
+            f"/needs/{need_id}/departments", data={"department_id": [it], "role": ["lead"], "effort_days": ["10"]}
+        ).status_code
+        == 303
+    )
     for state in ("clarified", "ready"):
         assert _move(coordinator, need_id, state, f"till {state}").status_code == 303
     refused = _move(client_as("viewer"), need_id, "recommended")  # only the steering group recommends
@@ -80,10 +91,16 @@ def test_a_development_project_walks_the_whole_life_cycle(client_as, database_ur
     for state in ("in_progress", "done", "followed_up"):
         assert _move(coordinator, need_id, state).status_code == 303
     assert _state(database_url, need_id) == NeedState.followed_up
-    transitions = _sql(database_url, select(m.NeedTransition.to_state, m.NeedTransition.actor_name)
-                       .where(m.NeedTransition.need_id == need_id).order_by(m.NeedTransition.id))
-    assert [t for t, _ in transitions] == [NeedState(s) for s in (
-        "submitted", "clarified", "ready", "recommended", "approved", "in_progress", "done", "followed_up")]
+    transitions = _sql(
+        database_url,
+        select(m.NeedTransition.to_state, m.NeedTransition.actor_name)
+        .where(m.NeedTransition.need_id == need_id)
+        .order_by(m.NeedTransition.id),
+    )
+    assert [t for t, _ in transitions] == [
+        NeedState(s)
+        for s in ("submitted", "clarified", "ready", "recommended", "approved", "in_progress", "done", "followed_up")
+    ]
     assert transitions[4][1] == "Maria Dahl"  # the head of IT decided
 
 
@@ -104,8 +121,10 @@ def test_small_improvement_takes_the_short_lane(client, database_url):
 
 def test_merging_closes_the_need_and_its_submitter_follows_the_survivor(client_as, database_url):
     viewer = client_as("viewer")
-    response = viewer.post("/intake", data={"raised_by_name": "Nils", "title": "Grupprum går inte att boka",
-                                            "description": "Bokningen krånglar"})
+    response = viewer.post(
+        "/intake",
+        data={"raised_by_name": "Nils", "title": "Grupprum går inte att boka", "description": "Bokningen krånglar"},
+    )
     assert response.status_code == 303
     duplicate = int(response.headers["location"].split("sent=")[1])
     coordinator = client_as("coordinator")
@@ -136,10 +155,25 @@ def test_intake_is_open_to_all_staff_and_shows_similar_needs(client_as, database
 
 def test_search_and_filters(client, database_url):
     a = _new_need(client, database_url, title="Wifi i biblioteket", tags="nätverk", raised_on="2025-01-10")
-    b = _new_need(client, database_url, title="Ny e-tjänst för antagning", cause="Manuell hantering",
-                  owning_area_id=str(_area_id(database_url, "utbildningsadministration")), kind="small_improvement")
-    assert client.post(f"/needs/{a}/departments", data={"department_id": [_department_id(database_url, "biblioteket")],
-                                                          "role": ["lead"], "effort_days": [""]}).status_code == 303
+    b = _new_need(
+        client,
+        database_url,
+        title="Ny e-tjänst för antagning",
+        cause="Manuell hantering",
+        owning_area_id=str(_area_id(database_url, "utbildningsadministration")),
+        kind="small_improvement",
+    )
+    assert (
+        client.post(
+            f"/needs/{a}/departments",
+            data={
+                "department_id": [_department_id(database_url, "biblioteket")],
+                "role": ["lead"],
+                "effort_days": [""],
+            },
+        ).status_code
+        == 303
+    )
 
     def ids(**params):
         page = client.get("/needs", params=params).text
@@ -198,8 +232,10 @@ def test_query_counts_do_not_grow_with_the_rows_shown(client, database_url):
     for n in range(12):
         _new_need(client, database_url, title=f"Behov nummer {n}", tags=f"t{n}, gemensam")
     departments = [_department_id(database_url, s) for s in ("hr", "biblioteket", "kommunikation")]
-    client.post(f"/needs/{first}/departments", data={"department_id": departments, "role": ["lead"] * 3,
-                                                      "effort_days": ["1"] * 3})
+    client.post(
+        f"/needs/{first}/departments",
+        data={"department_id": departments, "role": ["lead"] * 3, "effort_days": ["1"] * 3},
+    )
     for n in range(5):
         client.post(f"/needs/{first}/comments", data={"body": f"Kommentar {n}"})
         client.post(f"/needs/{first}/links", data={"to_need_id": str(first + n + 1), "kind": "relates_to"})
@@ -223,14 +259,21 @@ def test_routing_suggestions_are_shown_and_confirmed_by_the_coordinator(client_a
     coordinator = client_as("coordinator")
     earlier = _new_need(coordinator, database_url, title="Trådlöst nätverk i biblioteket täcker inte läsesalen")
     biblioteket = _department_id(database_url, "biblioteket")
-    coordinator.post(f"/needs/{earlier}/departments", data={"department_id": [biblioteket], "role": ["lead"],
-                                                             "effort_days": ["5"]})
+    coordinator.post(
+        f"/needs/{earlier}/departments", data={"department_id": [biblioteket], "role": ["lead"], "effort_days": ["5"]}
+    )
     viewer = client_as("viewer")
-    sent = viewer.post("/intake", data={"raised_by_name": "Nils", "title": "Trådlöst nätverk i läsesalen",
-                                        "description": "Täckningen i biblioteket är dålig"})
+    sent = viewer.post(
+        "/intake",
+        data={
+            "raised_by_name": "Nils",
+            "title": "Trådlöst nätverk i läsesalen",
+            "description": "Täckningen i biblioteket är dålig",
+        },
+    )
     need_id = int(sent.headers["location"].split("sent=")[1])
     page = coordinator.get(f"/needs/{need_id}", headers={"Accept-Language": "en"}).text
-    assert "Routing suggestion" in page and "VSO för infrastruktur" in page, page[page.find("<main"):][:1500]
+    assert "Routing suggestion" in page and "VSO för infrastruktur" in page, page[page.find("<main") :][:1500]
     assert f"like #{earlier}" in page
     area = _area_id(database_url)
     confirmed = coordinator.post(f"/needs/{need_id}/field", data={"field": "owning_area_id", "owning_area_id": area})

@@ -44,6 +44,6 @@ class ChangeLogPages(Controller):
         records, _next = await queries.page(db_session, change_filter, size=EXPORT_LIMIT)
         return Response(
             queries.to_csv(records),
-            media_type="text/csv; charset=utf-8",
+            media_type="text/csv",
             headers={"Content-Disposition": 'attachment; filename="changes.csv"'},
         )

@@ -9,9 +9,10 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from functools import cache
 from typing import Any
 
-from sqlalchemy import Integer, cast, inspect, literal, literal_column, null, select, union_all
+from sqlalchemy import Integer, bindparam, cast, inspect, literal, literal_column, null, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.changes.models import ChangeAction, ChangeRecord
@@ -48,12 +49,31 @@ def columns(obj: Any) -> dict[str, Any]:
 async def snapshot(session: AsyncSession, obj: Any) -> dict[str, Any]:
     """An object's content as the change log keeps it: its columns and the links it owns.
 
-    All the links are read in one statement (a UNION ALL with a column per linked column, NULL in
-    the other links' rows, cast to the column's type for PostgreSQL): an import snapshots thousands of objects, each twice."""
+    All the links are read in one statement, built once per kind of object (an import snapshots
+    thousands of objects)."""
     data = columns(obj)
-    links = list(getattr(type(obj), "__audit_links__", {}).items())
-    if not links:
+    links = _links_statement(type(obj))
+    if links is None:
         return data
+    statement, specs = links
+    found: dict[int, list[Any]] = {index: [] for index in range(len(specs))}
+    for row in await session.execute(statement, {"object_id": obj.id}):
+        found[row[0]].append(row[1:])
+    offset = 0
+    for index, (name, width, many) in enumerate(specs):
+        values = [row[offset : offset + width] for row in found[index]]
+        data[name] = [[_plain(value) for value in row] for row in values] if many else [row[0] for row in values]
+        offset += width
+    return data
+
+
+@cache
+def _links_statement(model: type) -> tuple[Any, list[tuple[str, int, bool]]] | None:
+    """A UNION ALL of the model's `__audit_links__`: a column per linked column, NULL (cast to the
+    column's type, for PostgreSQL) in the other links' rows; and (name, width, many) per link."""
+    links = list(getattr(model, "__audit_links__", {}).items())
+    if not links:
+        return None
     specs = [
         (name, own, others if isinstance(others, tuple) else (others,), isinstance(others, tuple))
         for name, (own, others) in links
@@ -70,20 +90,12 @@ async def snapshot(session: AsyncSession, obj: Any) -> dict[str, Any]:
                     (slot if position in mine else cast(null(), slot.type)).label(f"slot{position}")
                     for position, slot in enumerate(slots)
                 ),
-            ).where(own == obj.id)
+            ).where(own == bindparam("object_id"))
         )
         offset += len(others)
     statement = union_all(*selects) if len(selects) > 1 else selects[0]
     statement = statement.order_by(literal_column("link"), *(literal_column(f"slot{p}") for p in range(len(slots))))
-    found: dict[int, list[Any]] = {index: [] for index in range(len(specs))}
-    for row in await session.execute(statement):
-        found[row[0]].append(row[1:])
-    offset = 0
-    for index, (name, _own, others, many) in enumerate(specs):
-        values = [row[offset : offset + len(others)] for row in found[index]]
-        data[name] = [[_plain(value) for value in row] for row in values] if many else [row[0] for row in values]
-        offset += len(others)
-    return data
+    return statement, [(name, len(others), many) for name, _own, others, many in specs]
 
 
 def label(obj: Any) -> str:

@@ -21,8 +21,15 @@ from registry.needs.models import Channel, Need, NeedKind, NeedState, SavedView
 from registry.web.forms import as_form_values, form_page, submitted
 
 BULK_ACTIONS = ("state", "area", "tag")
-IN_PLACE_FIELDS = {"title", "description", "clarified_need", "cause", "proposed_coordination", "category",
-                   "owning_area_id"}
+IN_PLACE_FIELDS = {
+    "title",
+    "description",
+    "clarified_need",
+    "cause",
+    "proposed_coordination",
+    "category",
+    "owning_area_id",
+}
 
 
 def channel_labels() -> dict[str, str]:
@@ -263,8 +270,9 @@ class NeedPages(Controller):
     @post("/needs/{need_id:int}/departments", name="need_departments")
     async def departments(self, request: Request, db_session: AsyncSession, need_id: int) -> Any:
         async def action(principal, need, form):
-            columns = zip(form.getall("department_id", []), form.getall("role", []), form.getall("effort_days", []),
-                          strict=False)
+            columns = zip(
+                form.getall("department_id", []), form.getall("role", []), form.getall("effort_days", []), strict=False
+            )
             rows = [{"department_id": d, "role": r, "effort_days": e} for d, r, e in columns if d not in ("", None)]
             await services.set_departments(db_session, principal, need, rows)
             return f"/needs/{need.id}#departments"
@@ -274,8 +282,9 @@ class NeedPages(Controller):
     @post("/needs/{need_id:int}/transition", name="need_transition")
     async def transition(self, request: Request, db_session: AsyncSession, need_id: int) -> Any:
         async def action(principal, need, form):
-            await services.transition(db_session, principal, need, str(form.get("state", "")),
-                                      str(form.get("comment", "")))
+            await services.transition(
+                db_session, principal, need, str(form.get("state", "")), str(form.get("comment", ""))
+            )
             return f"/needs/{need.id}"
 
         return await self._act(request, db_session, need_id, action)
@@ -284,8 +293,9 @@ class NeedPages(Controller):
     async def merge(self, request: Request, db_session: AsyncSession, need_id: int) -> Any:
         async def action(principal, need, form):
             into = str(form.get("merged_into_id", "")).lstrip("#").strip()
-            survivor = await services.merge(db_session, principal, need, int(into) if into.isdigit() else 0,
-                                            str(form.get("comment", "")))
+            survivor = await services.merge(
+                db_session, principal, need, int(into) if into.isdigit() else 0, str(form.get("comment", ""))
+            )
             return f"/needs/{survivor.id}"
 
         return await self._act(request, db_session, need_id, action)
@@ -301,8 +311,9 @@ class NeedPages(Controller):
     @post("/needs/{need_id:int}/links", name="need_link")
     async def link(self, request: Request, db_session: AsyncSession, need_id: int) -> Any:
         async def action(principal, need, form):
-            await services.add_link(db_session, principal, need, str(form.get("to_need_id", "")).lstrip("#"),
-                                    str(form.get("kind", "")))
+            await services.add_link(
+                db_session, principal, need, str(form.get("to_need_id", "")).lstrip("#"), str(form.get("kind", ""))
+            )
             return f"/needs/{need.id}#links"
 
         return await self._act(request, db_session, need_id, action)
@@ -329,11 +340,13 @@ class NeedPages(Controller):
         for need in needs:
             try:
                 if action == "state":
-                    await services.transition(db_session, principal, need, str(form.get("state", "")),
-                                              str(form.get("comment", "")))
+                    await services.transition(
+                        db_session, principal, need, str(form.get("state", "")), str(form.get("comment", ""))
+                    )
                 elif action == "area":
-                    await services.save_need(db_session, principal, {"owning_area_id": form.get("area_id")}, need,
-                                             partial=True)
+                    await services.save_need(
+                        db_session, principal, {"owning_area_id": form.get("area_id")}, need, partial=True
+                    )
                 else:
                     current = ", ".join(t.name for t in await _tags(db_session, need.id))
                     await services.save_need(
