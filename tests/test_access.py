@@ -38,6 +38,16 @@ ROUTES = [
     ("GET", "/people/{person}", None, STAFF, False),
     ("GET", "/changes", None, STAFF, False),
     ("GET", "/changes/export.csv", None, STAFF, False),
+    ("GET", "/institutions", None, EVERYONE, False),
+    ("GET", "/institutions/{institution}", None, EVERYONE, False),
+    ("GET", "/institutions/new", None, ADMIN, False),
+    ("GET", "/institutions/{institution}/edit", None, ADMIN, False),
+    ("GET", "/institutions/{institution}/delete", None, ADMIN, False),
+    ("POST", "/institutions/new", {"name": "Institutionen för matris"}, ADMIN, True),
+    ("POST", "/institutions/{institution}/edit", {"name": "Institutionen för test", "short_name": "IT"}, ADMIN, True),
+    ("POST", "/institutions/{institution}/delete", {}, ADMIN, True),
+    ("POST", "/areas/infrastruktur/steering-members", {"person_id": "{person}", "role": "chair"}, ADMIN, True),
+    ("POST", "/areas/infrastruktur/steering-members/{member}/delete", {}, ADMIN, True),
     ("GET", "/areas/new", None, ADMIN, False),
     ("GET", "/areas/infrastruktur/edit", None, ADMIN, False),
     ("GET", "/areas/infrastruktur/delete", None, ADMIN, False),
@@ -165,6 +175,14 @@ def _ids(database_url: str) -> dict[str, int]:
             )
             .returning(m.NeedLink.__table__.c.id)
         ).scalar_one()
+        institution = connection.execute(
+            m.Institution.__table__.insert()
+            .values(
+                name="Institutionen för test", short_name="", slug="test", created_at=func.now(), updated_at=func.now()
+            )
+            .returning(m.Institution.__table__.c.slug)
+        ).scalar_one()
+        member = connection.execute(select(m.SteeringGroupMember.id)).scalars().first()
         newcomer = connection.execute(
             m.Person.__table__.insert()
             .values(name="Utan Konto", title="", created_at=func.now(), updated_at=func.now())
@@ -177,6 +195,8 @@ def _ids(database_url: str) -> dict[str, int]:
         "hr": hr,
         "newcomer": newcomer,
         "area": area,
+        "institution": institution,
+        "member": member,
         "need": need_ids[0],
         "need2": need_ids[1],
         "link": link,

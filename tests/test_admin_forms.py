@@ -401,3 +401,29 @@ def test_api_write_without_the_csrf_token_is_refused(client):
         response = client.delete("/api/v1/areas/styrning")
     assert response.status_code == 403
     assert register(client) == before
+
+
+def test_named_steering_group_members_are_appointed_and_removed_on_the_area_page(client):
+    import re
+
+    page = client.get("/areas/styrning").text
+    person_id = re.search(r'<option value="(\d+)">Nils Läsare', page).group(1)
+    added = client.post("/areas/styrning/steering-members", data={"person_id": person_id, "role": "secretary"})
+    assert added.status_code == 303
+    page = client.get("/areas/styrning").text
+    assert "Nils Läsare" in page.split('id="steering-heading"')[1].split('id="arena-heading"')[0]
+    twice = client.post("/areas/styrning/steering-members", data={"person_id": person_id, "role": "member"})
+    assert twice.status_code == 422
+    member_id = re.search(r'/areas/styrning/steering-members/(\d+)/delete', page).group(1)
+    assert client.post(f"/areas/styrning/steering-members/{member_id}/delete").status_code == 303
+    assert f"/steering-members/{member_id}/delete" not in client.get("/areas/styrning").text
+
+
+def test_institutions_are_created_edited_and_deleted(client):
+    created = client.post("/institutions/new", data={"name": "Institutionen för kemi", "short_name": "Kemi"})
+    assert created.status_code == 303 and created.headers["location"] == "/institutions/institutionen-for-kemi"
+    assert "Institutionen för kemi" in client.get("/institutions").text
+    bad = client.post("/institutions/new", data={"name": "Institutionen för kemi"})
+    assert bad.status_code == 422 and 'href="#field-name"' in bad.text
+    assert client.post("/institutions/institutionen-for-kemi/delete").status_code == 303
+    assert client.get("/institutions/institutionen-for-kemi").status_code == 404

@@ -57,6 +57,11 @@ async def _history_context(request: Request, session: AsyncSession, object_type:
     return {"history": history, "names": names}
 
 
+def _is_admin(request: Request) -> bool:
+    principal = request.scope.get("user")
+    return bool(principal and principal.is_admin)
+
+
 class OrganisationPages(Controller):
     """Readable by everyone: the VSO model is public on the university's web too."""
 
@@ -93,8 +98,27 @@ class OrganisationPages(Controller):
             context={
                 "area": area,
                 "departments": services.departments_of(area),
+                "people": await services.list_people(db_session) if _is_admin(request) else [],
                 **await _history_context(request, db_session, "support_area", area.id),
             },
+        )
+
+    @get("/institutions/{slug:str}", name="institution")
+    async def institution(self, request: Request, db_session: AsyncSession, slug: str) -> Template:
+        institution = await _institution_or_404(db_session, slug)
+        return Template(
+            template_name="institutions/detail.html",
+            context={
+                "institution": institution,
+                **await _history_context(request, db_session, "institution", institution.id),
+            },
+        )
+
+    @get("/institutions", name="institutions")
+    async def institutions(self, db_session: AsyncSession) -> Template:
+        return Template(
+            template_name="institutions/list.html",
+            context={"institutions": await services.list_institutions(db_session)},
         )
 
     @get("/departments", name="departments")
@@ -226,6 +250,24 @@ DEPARTMENTS = Register(
 )
 
 
+async def _institution_or_404(session: AsyncSession, slug: str) -> m.Institution:
+    institution = await services.get_institution(session, slug)
+    if institution is None:
+        raise NotFoundException()
+    return institution
+
+
+INSTITUTIONS = Register(
+    path="/institutions",
+    fields=services.INSTITUTION_FIELDS,
+    new_title=_l("New institution"),
+    load=_institution_or_404,
+    save=services.save_institution,
+    memberships=lambda _institution: {},
+    consequences=lambda _institution: [_("Needs it raised keep the name as written but lose the link.")],
+)
+
+
 class OrganisationAdmin(Controller):
     """Forms to create, edit and delete areas and departments and to change their memberships."""
 
@@ -272,6 +314,42 @@ class OrganisationAdmin(Controller):
     @post("/departments/{slug:str}/edit", name="department_update")
     async def update_department(self, request: Request, db_session: AsyncSession, slug: str) -> Any:
         return await DEPARTMENTS.update(request, db_session, slug)
+
+    @get("/institutions/new", name="institution_new")
+    async def new_institution(self, db_session: AsyncSession) -> Template:
+        return await INSTITUTIONS.new_form(db_session)
+
+    @post("/institutions/new", name="institution_create")
+    async def create_institution(self, request: Request, db_session: AsyncSession) -> Any:
+        return await INSTITUTIONS.create(request, db_session)
+
+    @get("/institutions/{slug:str}/edit", name="institution_edit")
+    async def edit_institution(self, db_session: AsyncSession, slug: str) -> Template:
+        return await INSTITUTIONS.edit_form(db_session, slug)
+
+    @post("/institutions/{slug:str}/edit", name="institution_update")
+    async def update_institution(self, request: Request, db_session: AsyncSession, slug: str) -> Any:
+        return await INSTITUTIONS.update(request, db_session, slug)
+
+    @get("/institutions/{slug:str}/delete", name="institution_delete_confirm")
+    async def confirm_delete_institution(self, db_session: AsyncSession, slug: str) -> Template:
+        return await INSTITUTIONS.confirm_delete(db_session, slug)
+
+    @post("/institutions/{slug:str}/delete", name="institution_delete")
+    async def delete_institution(self, db_session: AsyncSession, slug: str) -> Redirect:
+        return await INSTITUTIONS.delete(db_session, slug)
+
+    @post("/areas/{slug:str}/steering-members", name="steering_member_add")
+    async def add_steering_member(self, request: Request, db_session: AsyncSession, slug: str) -> Redirect:
+        form = await request.form()
+        area = await _area_or_404(db_session, slug)
+        await services.add_steering_member(db_session, area, form.get("person_id"), str(form.get("role", "")))
+        return Redirect(f"/areas/{slug}#steering-heading", status_code=303)
+
+    @post("/areas/{slug:str}/steering-members/{member_id:int}/delete", name="steering_member_remove")
+    async def remove_steering_member(self, db_session: AsyncSession, slug: str, member_id: int) -> Redirect:
+        await services.remove_steering_member(db_session, await _area_or_404(db_session, slug), member_id)
+        return Redirect(f"/areas/{slug}#steering-heading", status_code=303)
 
     @get("/departments/{slug:str}/delete", name="department_delete_confirm")
     async def confirm_delete_department(self, db_session: AsyncSession, slug: str) -> Template:

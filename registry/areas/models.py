@@ -143,6 +143,10 @@ class SteeringGroupMember(Base):
     steering_group: Mapped[SteeringGroup] = relationship(back_populates="members", lazy="raise")
     person: Mapped[Person] = relationship(lazy="raise")
 
+    @property
+    def name(self) -> str:
+        return f"{self.role.value} #{self.person_id}"
+
 
 class ArenaSide(enum.StrEnum):
     support = "support"

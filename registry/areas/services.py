@@ -137,6 +137,58 @@ async def get_department(session: AsyncSession, slug: str) -> m.Department | Non
     )
 
 
+async def list_institutions(session: AsyncSession) -> Sequence[m.Institution]:
+    return (await session.scalars(select(m.Institution).order_by(func.lower(m.Institution.name)))).all()
+
+
+async def get_institution(session: AsyncSession, slug: str) -> m.Institution | None:
+    return await session.scalar(select(m.Institution).where(m.Institution.slug == slug))
+
+
+async def add_steering_member(
+    session: AsyncSession, area: m.SupportArea, person_id: Any, role: str
+) -> m.SteeringGroupMember:
+    """Appoint a person by name to the area's steering group (beyond the seats the model gives)."""
+    errors: dict[str, str] = {}
+    try:
+        person = await session.get(m.Person, int(person_id))
+    except (TypeError, ValueError):
+        person = None
+    if person is None:
+        errors["person_id"] = _("No such entry; choose from the list.")
+    if role not in m.SteeringRole.__members__:
+        errors["role"] = _("Choose from the list.")
+    group = await session.scalar(select(m.SteeringGroup).where(m.SteeringGroup.area_id == area.id))
+    if (
+        person is not None
+        and group is not None
+        and await session.scalar(
+            select(m.SteeringGroupMember.id).where(
+                m.SteeringGroupMember.steering_group_id == group.id, m.SteeringGroupMember.person_id == person.id
+            )
+        )
+    ):
+        errors["person_id"] = _("%(name)s already has this role.", name=person.name)
+    if errors:
+        raise FormErrors(errors)
+    member = m.SteeringGroupMember(steering_group_id=group.id, person_id=person.id, role=m.SteeringRole(role))
+    session.add(member)
+    await session.flush()
+    await changes.record(session, ChangeAction.create, member)
+    return member
+
+
+async def remove_steering_member(session: AsyncSession, area: m.SupportArea, member_id: int) -> None:
+    member = await session.get(m.SteeringGroupMember, member_id)
+    group = await session.scalar(select(m.SteeringGroup).where(m.SteeringGroup.area_id == area.id))
+    if member is None or group is None or member.steering_group_id != group.id:
+        raise FormErrors({"member": _("No such entry; choose from the list.")})
+    before = await changes.snapshot(session, member)
+    await session.delete(member)
+    await session.flush()
+    await changes.record(session, ChangeAction.delete, member, before)
+
+
 async def list_people(session: AsyncSession) -> Sequence[m.Person]:
     return (await session.scalars(select(m.Person).order_by(m.Person.name))).all()
 
