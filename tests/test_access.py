@@ -48,6 +48,14 @@ ROUTES = [
     ("POST", "/institutions/{institution}/delete", {}, ADMIN, True),
     ("POST", "/areas/infrastruktur/steering-members", {"person_id": "{person}", "role": "chair"}, ADMIN, True),
     ("POST", "/areas/infrastruktur/steering-members/{member}/delete", {}, ADMIN, True),
+    (
+        "POST",
+        "/areas/infrastruktur/arena-participants",
+        {"institution_id": "{institution_id}", "role": "prefekt"},
+        ADMIN,
+        True,
+    ),
+    ("POST", "/areas/infrastruktur/arena-participants/{participant}/delete", {}, ADMIN, True),
     ("GET", "/areas/new", None, ADMIN, False),
     ("GET", "/areas/infrastruktur/edit", None, ADMIN, False),
     ("GET", "/areas/infrastruktur/delete", None, ADMIN, False),
@@ -183,6 +191,22 @@ def _ids(database_url: str) -> dict[str, int]:
             .returning(m.Institution.__table__.c.slug)
         ).scalar_one()
         member = connection.execute(select(m.SteeringGroupMember.id)).scalars().first()
+        institution_id = connection.execute(
+            select(m.Institution.id).where(m.Institution.slug == institution)
+        ).scalar_one()
+        arena = connection.execute(select(m.DialogueArena.id).where(m.DialogueArena.area_id == area)).scalar_one()
+        participant = connection.execute(
+            m.DialogueArenaParticipant.__table__.insert()
+            .values(
+                arena_id=arena,
+                side="institution",
+                institution_id=institution_id,
+                role="",
+                created_at=func.now(),
+                updated_at=func.now(),
+            )
+            .returning(m.DialogueArenaParticipant.__table__.c.id)
+        ).scalar_one()
         newcomer = connection.execute(
             m.Person.__table__.insert()
             .values(name="Utan Konto", title="", created_at=func.now(), updated_at=func.now())
@@ -197,6 +221,8 @@ def _ids(database_url: str) -> dict[str, int]:
         "area": area,
         "institution": institution,
         "member": member,
+        "institution_id": institution_id,
+        "participant": participant,
         "need": need_ids[0],
         "need2": need_ids[1],
         "link": link,

@@ -427,3 +427,21 @@ def test_institutions_are_created_edited_and_deleted(client):
     assert bad.status_code == 422 and 'href="#field-name"' in bad.text
     assert client.post("/institutions/institutionen-for-kemi/delete").status_code == 303
     assert client.get("/institutions/institutionen-for-kemi").status_code == 404
+
+
+def test_institutions_take_part_in_a_dialogue_arena(client):
+    import re
+
+    client.post("/institutions/new", data={"name": "Institutionen för kemi"})
+    page = client.get("/areas/utbildning").text
+    institution_id = re.search(r'<option value="(\d+)">Institutionen för kemi', page).group(1)
+    added = client.post("/areas/utbildning/arena-participants", data={"institution_id": institution_id,
+                                                                       "role": "studierektor"})
+    assert added.status_code == 303
+    page = client.get("/areas/utbildning").text
+    arena = page.split('id="arena-heading"')[1]
+    assert "Institutionen för kemi" in arena and "studierektor" in arena
+    assert client.post("/areas/utbildning/arena-participants", data={"institution_id": "999999"}).status_code == 422
+    participant = re.search(r"/areas/utbildning/arena-participants/(\d+)/delete", page).group(1)
+    assert client.post(f"/areas/utbildning/arena-participants/{participant}/delete").status_code == 303
+    assert "studierektor" not in client.get("/areas/utbildning").text

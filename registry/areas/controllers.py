@@ -99,6 +99,7 @@ class OrganisationPages(Controller):
                 "area": area,
                 "departments": services.departments_of(area),
                 "people": await services.list_people(db_session) if _is_admin(request) else [],
+                "institutions": await services.list_institutions(db_session) if _is_admin(request) else [],
                 **await _history_context(request, db_session, "support_area", area.id),
             },
         )
@@ -350,6 +351,20 @@ class OrganisationAdmin(Controller):
     async def remove_steering_member(self, db_session: AsyncSession, slug: str, member_id: int) -> Redirect:
         await services.remove_steering_member(db_session, await _area_or_404(db_session, slug), member_id)
         return Redirect(f"/areas/{slug}#steering-heading", status_code=303)
+
+    @post("/areas/{slug:str}/arena-participants", name="arena_participant_add")
+    async def add_arena_participant(self, request: Request, db_session: AsyncSession, slug: str) -> Redirect:
+        form = await request.form()
+        area = await _area_or_404(db_session, slug)
+        await services.add_arena_participant(
+            db_session, area, form.get("institution_id"), form.get("person_id"), str(form.get("role", ""))
+        )
+        return Redirect(f"/areas/{slug}#arena-heading", status_code=303)
+
+    @post("/areas/{slug:str}/arena-participants/{participant_id:int}/delete", name="arena_participant_remove")
+    async def remove_arena_participant(self, db_session: AsyncSession, slug: str, participant_id: int) -> Redirect:
+        await services.remove_arena_participant(db_session, await _area_or_404(db_session, slug), participant_id)
+        return Redirect(f"/areas/{slug}#arena-heading", status_code=303)
 
     @get("/departments/{slug:str}/delete", name="department_delete_confirm")
     async def confirm_delete_department(self, db_session: AsyncSession, slug: str) -> Template:

@@ -182,6 +182,11 @@ class DialogueArenaParticipant(Base):
     role: Mapped[str] = mapped_column(String(200), default="")
 
     arena: Mapped[DialogueArena] = relationship(back_populates="participants", lazy="raise")
+
+    @property
+    def name(self) -> str:
+        return f"{self.side.value} #{self.institution_id or self.department_id}"
+
     department: Mapped[Department | None] = relationship(lazy="raise")
     institution: Mapped[Institution | None] = relationship(lazy="raise")
     person: Mapped[Person | None] = relationship(lazy="raise")

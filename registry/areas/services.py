@@ -189,6 +189,54 @@ async def remove_steering_member(session: AsyncSession, area: m.SupportArea, mem
     await changes.record(session, ChangeAction.delete, member, before)
 
 
+async def add_arena_participant(
+    session: AsyncSession, area: m.SupportArea, institution_id: Any, person_id: Any, role: str
+) -> m.DialogueArenaParticipant:
+    """An institution (optionally by a named person) takes part in the area's dialogue arena."""
+    errors: dict[str, str] = {}
+    institution = await _optional(session, m.Institution, institution_id)
+    if institution is None:
+        errors["institution_id"] = _("No such entry; choose from the list.")
+    person = await _optional(session, m.Person, person_id) if person_id not in (None, "") else None
+    if person_id not in (None, "") and person is None:
+        errors["person_id"] = _("No such entry; choose from the list.")
+    role = (role or "").strip()
+    if len(role) > 200:
+        errors["role"] = _("At most %(limit)d characters (you typed %(count)d).", limit=200, count=len(role))
+    arena = await session.scalar(select(m.DialogueArena).where(m.DialogueArena.area_id == area.id))
+    if errors or arena is None:
+        raise FormErrors(errors or {"institution_id": _("No such entry; choose from the list.")})
+    participant = m.DialogueArenaParticipant(
+        arena_id=arena.id,
+        side=m.ArenaSide.institution,
+        institution_id=institution.id,
+        person_id=person.id if person else None,
+        role=role,
+    )
+    session.add(participant)
+    await session.flush()
+    await changes.record(session, ChangeAction.create, participant)
+    return participant
+
+
+async def remove_arena_participant(session: AsyncSession, area: m.SupportArea, participant_id: int) -> None:
+    participant = await session.get(m.DialogueArenaParticipant, participant_id)
+    arena = await session.scalar(select(m.DialogueArena).where(m.DialogueArena.area_id == area.id))
+    if participant is None or arena is None or participant.arena_id != arena.id:
+        raise FormErrors({"participant": _("No such entry; choose from the list.")})
+    before = await changes.snapshot(session, participant)
+    await session.delete(participant)
+    await session.flush()
+    await changes.record(session, ChangeAction.delete, participant, before)
+
+
+async def _optional(session: AsyncSession, model: type, raw_id: Any) -> Any:
+    try:
+        return await session.get(model, int(raw_id))
+    except (TypeError, ValueError, OverflowError):
+        return None
+
+
 async def list_people(session: AsyncSession) -> Sequence[m.Person]:
     return (await session.scalars(select(m.Person).order_by(m.Person.name))).all()
 
