@@ -33,8 +33,15 @@ from registry.needs.models import (
     SavedView,
 )
 from registry.people.models import Person
+from registry.priorities.models import GoalWeighting, NeedScore, ScoringMethod, ScoringModel, StrategicGoal, Strategy
 
 __all__ = [
+    "GoalWeighting",
+    "NeedScore",
+    "ScoringMethod",
+    "ScoringModel",
+    "StrategicGoal",
+    "Strategy",
     "Channel",
     "DepartmentRole",
     "LinkKind",
