@@ -134,6 +134,10 @@ def main(argv: list[str] | None = None) -> int:
 
             created = asyncio.run(_in_session(settings, load_demo_needs))
             print(f"Demo needs created: {created}", flush=True)
+            from registry.priorities.demo import load_demo_scores
+
+            scored = asyncio.run(_in_session(settings, load_demo_scores))
+            print(f"Demo scores created: {scored}", flush=True)
     if settings.is_production and (problems := _production_problems(settings)):
         print("Refusing to start in production:\n- " + "\n- ".join(problems), file=sys.stderr)
         return 2

@@ -68,4 +68,18 @@ async def load_seed(session: AsyncSession, path: Path = SEED_FILE) -> dict[str, 
             )
         )
     await session.flush()
+    await load_priorities(session)
     return await services.counts(session)
+
+
+STRATEGY_FILE = PROJECT_ROOT / "seed" / "strategy_example.toml"
+
+
+async def load_priorities(session: AsyncSession, path: Path = STRATEGY_FILE) -> None:
+    """The registry-wide default scoring model, and the example strategy while there is none."""
+    from registry.priorities import services as priorities
+
+    with path.open("rb") as handle:
+        example = tomllib.load(handle)
+    await priorities.example_strategy(session, {**example, "goals": example.get("goal", [])})
+    await priorities.ensure_default_model(session)

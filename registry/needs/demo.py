@@ -159,7 +159,12 @@ def plan_needs(rng: random.Random, count: int, today: date) -> list[NeedPlan]:
 
 async def demo_admin(session: AsyncSession) -> Principal:
     """The demo administrator as a principal, with the roles the register gives them."""
-    account = await session.scalar(select(Account).where(Account.username == DEMO_ADMIN))
+    return await demo_principal(session, DEMO_ADMIN)
+
+
+async def demo_principal(session: AsyncSession, username: str) -> Principal:
+    """A demo account as a principal, with the roles the register gives them."""
+    account = await session.scalar(select(Account).where(Account.username == username))
     if account is None:
         raise RuntimeError("The demo people are missing: load them first (registry.demo.load_demo).")
     person = await session.get(m.Person, account.person_id)
