@@ -30,6 +30,7 @@ from registry.needs.api import NeedApi
 from registry.needs.controllers import IntakePages, NeedPages
 from registry.needs.transfer_controllers import NeedTransferPages
 from registry.people.controllers import PeoplePages
+from registry.priorities.controllers import NeedScorePages, PriorityPages, ScoringPages, StrategyAdmin, StrategyPages
 from registry.web.errors import exception_handlers
 from registry.web.language import set_language_choice
 from registry.web.middleware import RequestContextMiddleware, security_headers
@@ -81,6 +82,11 @@ def create_app(settings: Settings | None = None) -> Litestar:
             NeedTransferPages,
             IntakePages,
             NeedApi,
+            StrategyPages,
+            StrategyAdmin,
+            PriorityPages,
+            ScoringPages,
+            NeedScorePages,
             AreaApi,
             DepartmentApi,
             health,

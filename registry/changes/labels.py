@@ -13,6 +13,10 @@ OBJECT_TYPES = {
     "person": _l("Person"),
     "account": _l("Account"),
     "role_assignment": _l("Role"),
+    "strategy": _l("Strategy"),
+    "strategic_goal": _l("Strategic goal"),
+    "scoring_model": _l("Scoring model"),
+    "need_score": _l("Score"),
 }
 
 _EXTRA_FIELDS = {
@@ -25,6 +29,22 @@ _EXTRA_FIELDS = {
     "password": _l("Password"),
     "area_id": _l("Support-service area"),
     "department_id": _l("Department"),
+    "method": _l("Method"),
+    "goal_weighting": _l("Goal weights"),
+    "weight_alignment": _l("Weight: strategic alignment"),
+    "weight_benefit": _l("Weight: benefit"),
+    "weight_urgency": _l("Weight: urgency"),
+    "weight_risk_reduction": _l("Weight: risk reduction"),
+    "weight_breadth": _l("Weight: breadth"),
+    "weight_effort": _l("Weight: effort"),
+    "effort_half_days": _l("Person-days at which effort counts half"),
+    "goal_weights": _l("Goal weights typed directly"),
+    "ahp_judgements": _l("Pairwise comparisons"),
+    "benefit": _l("Benefit"),
+    "urgency": _l("Urgency"),
+    "risk_reduction": _l("Risk reduction"),
+    "alignment": _l("Strategic alignment"),
+    "rater_name": _l("Rater"),
 }
 
 
