@@ -286,10 +286,9 @@ class PriorityPages(Controller):
             context=await _backlog_context(request, db_session, prepared, None),
         )
 
-    @get("/priorities/export.{extension:str}", name="priorities_export")
-    async def export_all(self, request: Request, db_session: AsyncSession, extension: str) -> Response[bytes]:
-        if extension not in ("csv", "xlsx"):
-            raise NotFoundException()
+    @get(["/priorities/export.csv", "/priorities/export.xlsx"], name="priorities_export")
+    async def export_all(self, request: Request, db_session: AsyncSession) -> Response[bytes]:
+        extension = request.url.path.rsplit(".", 1)[1]
         prepared = await _ranked(db_session, queries.BacklogFilter.from_query(request.query_params))
         return await _export(db_session, prepared, extension, _("priorities"))
 
@@ -302,10 +301,12 @@ class PriorityPages(Controller):
             context=await _backlog_context(request, db_session, prepared, area),
         )
 
-    @get("/areas/{slug:str}/priorities/export.{extension:str}", name="area_priorities_export")
-    async def export_area(self, request: Request, db_session: AsyncSession, slug: str, extension: str) -> Response:
-        if extension not in ("csv", "xlsx"):
-            raise NotFoundException()
+    @get(
+        ["/areas/{slug:str}/priorities/export.csv", "/areas/{slug:str}/priorities/export.xlsx"],
+        name="area_priorities_export",
+    )
+    async def export_area(self, request: Request, db_session: AsyncSession, slug: str) -> Response:
+        extension = request.url.path.rsplit(".", 1)[1]
         area = await _area_or_404(db_session, slug)
         prepared = await _ranked(db_session, queries.BacklogFilter.from_query(request.query_params, area=area.id))
         return await _export(db_session, prepared, extension, f"{_('priorities')}-{area.slug}")
@@ -384,6 +385,7 @@ def _saaty_label(value: float | None) -> str:
 
 
 async def _scoring_action(request: Request, session: AsyncSession, area: m.SupportArea | None, save) -> Any:
+    slug = area.slug if area else None
     form = await request.form()
     raw = {key: form.get(key) for key in form}
     goals = await queries.goals_in_force(session)
@@ -391,10 +393,11 @@ async def _scoring_action(request: Request, session: AsyncSession, area: m.Suppo
         await save(session, _principal(request), area, raw, goals)
     except FormErrors as errors:
         await session.rollback()
+        area = await _area_or_404(session, slug) if slug else None
         context = await _scoring_context(request, session, area, values=raw)
         context["errors"] = errors.errors
         return Template(template_name="priorities/scoring.html", context=context, status_code=422)
-    return Redirect((f"/areas/{area.slug}/scoring" if area else "/priorities/scoring") + "#weights", status_code=303)
+    return Redirect((f"/areas/{slug}/scoring" if slug else "/priorities/scoring") + "#weights", status_code=303)
 
 
 class ScoringPages(Controller):
@@ -465,6 +468,7 @@ class NeedScorePages(Controller):
             if need.id in prepared.ranked.table.index:
                 position = prepared.ranked.table.loc[need.id]
         goal_names = {goal.id: goal.name for goal in goals}
+        columns = [*(f"goal:{goal.id}" for goal in goals), "benefit", "urgency", "risk_reduction"]
         return Template(
             template_name="priorities/need_scores.html",
             context={
@@ -482,6 +486,8 @@ class NeedScorePages(Controller):
                 "may_score": services.may_weigh(principal, need.owning_area_id)
                 and need.state in queries.BACKLOG_STATES,
                 "states": state_labels(),
+                "columns": columns,
+                "summary": {key: _summary(scores, key) for key in columns},
             },
             status_code=422 if errors else 200,
         )
@@ -501,6 +507,16 @@ class NeedScorePages(Controller):
             await db_session.rollback()
             return await self._page(request, db_session, await _need_or_404(db_session, need_id), raw, errors.errors)
         return Redirect(f"/needs/{need_id}/scores#scores", status_code=303)
+
+
+def _summary(scores, key: str) -> dict[str, float] | None:
+    """The raters' mean and spread (highest − lowest) on one criterion."""
+    if key.startswith("goal:"):
+        found = [score.alignment.get(key[5:]) for score in scores]
+    else:
+        found = [getattr(score, key) for score in scores]
+    found = [value for value in found if value is not None]
+    return {"mean": sum(found) / len(found), "spread": max(found) - min(found)} if found else None
 
 
 async def _need_or_404(session: AsyncSession, need_id: int) -> m.Need:
