@@ -19,6 +19,14 @@ EVERYONE = set(ROLES)
 STAFF = EVERYONE - {"anonymous"}
 ADMIN = {"admin"}
 COORDINATORS = {"coordinator", "admin"}  # the demo coordinator coordinates the needs' area
+# The infrastructure area's steering group: its coordinator, its named member and the heads of its
+# departments (the head of IT among them); deputies are not members.
+STEERING = {"coordinator", "steering_member", "department_head", "admin"}
+SCORES = {"benefit": "2", "urgency": "1", "risk_reduction": "1"} | {f"goal_{{goal{n}}}": "1" for n in range(1, 6)}
+WEIGHTS = {"method": "weighted", "goal_weighting": "direct", "effort_half_days": "20"} | {
+    f"weight_{name}": "2" for name in ("alignment", "benefit", "urgency", "risk_reduction", "breadth", "effort")
+} | {f"goal_{{goal{n}}}": "1" for n in range(1, 6)}
+COMPARISONS = {f"ahp_{{goal{a}}}_{{goal{b}}}": "3" for a in range(1, 6) for b in range(a + 1, 6)}
 
 # method, path, form or JSON body, who may, whether it writes
 ROUTES = [
@@ -136,6 +144,34 @@ ROUTES = [
     ("POST", "/api/v1/departments", {"json": {"name": "Avd. för API"}}, ADMIN, True),
     ("PATCH", "/api/v1/departments/hr", {"json": {"description": "Ny"}}, ADMIN, True),
     ("DELETE", "/api/v1/departments/hr", None, ADMIN, True),
+    ("GET", "/strategy", None, EVERYONE, False),
+    ("GET", "/strategy/new", None, ADMIN, False),
+    ("GET", "/strategy/{strategy}/edit", None, ADMIN, False),
+    ("GET", "/strategy/{strategy}/goals/new", None, ADMIN, False),
+    ("GET", "/strategy/goals/{goal1}/edit", None, ADMIN, False),
+    ("GET", "/strategy/goals/{goal1}/delete", None, ADMIN, False),
+    ("POST", "/strategy/new", {"name": "Strategi för matrisen"}, ADMIN, True),
+    ("POST", "/strategy/{strategy}/edit", {"name": "Strategi 2026", "valid_from": "2026-01-01"}, ADMIN, True),
+    ("POST", "/strategy/{strategy}/goals/new", {"name": "Öppen vetenskap"}, ADMIN, True),
+    ("POST", "/strategy/goals/{goal1}/edit", {"name": "Utbildning i världsklass"}, ADMIN, True),
+    ("POST", "/strategy/goals/{goal1}/delete", {}, ADMIN, True),
+    ("GET", "/priorities", None, STAFF, False),
+    ("GET", "/priorities?area={area}&verdict=stable", None, STAFF, False),
+    ("GET", "/priorities/export.csv", None, STAFF, False),
+    ("GET", "/priorities/export.xlsx", None, STAFF, False),
+    ("GET", "/areas/infrastruktur/priorities", None, STAFF, False),
+    ("GET", "/areas/infrastruktur/priorities/export.csv", None, STAFF, False),
+    ("GET", "/areas/infrastruktur/priorities/export.xlsx", None, STAFF, False),
+    ("GET", "/areas/infrastruktur/priorities/chart.svg", None, STAFF, False),
+    ("GET", "/priorities/scoring", None, STAFF, False),
+    ("GET", "/areas/infrastruktur/scoring", None, STAFF, False),
+    ("POST", "/priorities/scoring", WEIGHTS, ADMIN, True),
+    ("POST", "/priorities/scoring/comparisons", COMPARISONS, ADMIN, True),
+    ("POST", "/areas/infrastruktur/scoring", WEIGHTS, STEERING, True),
+    ("POST", "/areas/infrastruktur/scoring/comparisons", COMPARISONS, STEERING, True),
+    ("POST", "/areas/infrastruktur/scoring/reset", {}, STEERING, True),
+    ("GET", "/needs/{need}/scores", None, STAFF, False),
+    ("POST", "/needs/{need}/scores", SCORES, STEERING, True),
 ]
 
 
@@ -207,6 +243,26 @@ def _ids(database_url: str) -> dict[str, int]:
             )
             .returning(m.DialogueArenaParticipant.__table__.c.id)
         ).scalar_one()
+        strategy = connection.execute(select(m.Strategy.id)).scalar_one()
+        goals = connection.execute(select(m.StrategicGoal.id).order_by(m.StrategicGoal.position)).scalars().all()
+        connection.execute(  # the area has a scoring model of its own (so that it can go back to the default)
+            m.ScoringModel.__table__.insert().values(
+                area_id=area,
+                method="weighted",
+                goal_weighting="direct",
+                weight_alignment=3,
+                weight_benefit=2,
+                weight_urgency=1,
+                weight_risk_reduction=1,
+                weight_breadth=1,
+                weight_effort=2,
+                effort_half_days=20,
+                goal_weights={},
+                ahp_judgements={},
+                created_at=func.now(),
+                updated_at=func.now(),
+            )
+        )
         newcomer = connection.execute(
             m.Person.__table__.insert()
             .values(name="Utan Konto", title="", created_at=func.now(), updated_at=func.now())
@@ -226,6 +282,8 @@ def _ids(database_url: str) -> dict[str, int]:
         "need": need_ids[0],
         "need2": need_ids[1],
         "link": link,
+        "strategy": strategy,
+        **{f"goal{n}": goal for n, goal in enumerate(goals, start=1)},
     }
 
 
@@ -308,7 +366,7 @@ def test_access_matrix(cell, role, method, path, body, allowed, writes):
     database_url, ids, client = cell
     path = path.format(**ids)
     if isinstance(body, dict) and "json" not in body:
-        body = {key: value.format(**ids) for key, value in body.items()}
+        body = {key.format(**ids): value.format(**ids) for key, value in body.items()}
     elif isinstance(body, dict):
         body = {"json": _fill(body["json"], ids)}
     before = _fingerprint(database_url) if writes else None

@@ -10,6 +10,10 @@ import pandas as pd
 
 from registry.priorities import scoring
 
+EMPTY_COLUMNS = [
+    "score", "value", "effort_days", "effort_missing", "area_rank", "rank_low", "rank_high", "kept", "verdict", "method",
+    *(f"points_{name}" for name in scoring.CRITERIA),
+]
 DISPUTED_SPREAD = 2  # raters two or more steps apart on a criterion: worth the meeting's time
 
 
@@ -48,7 +52,7 @@ def rank_backlog(
         scored = scored.rename(columns={"rank": "area_rank"}).join(stable.drop(columns="rank"))
         scored["method"] = weights.method
         parts.append(scored)
-    table = pd.concat(parts) if parts else pd.DataFrame(columns=["score", "area_rank", "effort_days"])
+    table = pd.concat(parts) if parts else pd.DataFrame(columns=EMPTY_COLUMNS, index=pd.Index([], name="need_id"))
     table = table.join(needs.drop(columns=["effort_days"], errors="ignore"), how="left")
     table["raters"] = means["raters"].reindex(table.index).fillna(0).astype(int)
     table["spread"] = spread["spread"].reindex(table.index).fillna(0.0)
