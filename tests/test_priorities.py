@@ -6,7 +6,7 @@ from __future__ import annotations
 import io
 
 import pandas as pd
-from sqlalchemy import create_engine, func, select, update
+from sqlalchemy import create_engine, func, select
 
 from registry.config import sync_url
 from registry.db import models as m
@@ -63,14 +63,19 @@ def _score_form(goals, benefit="3", urgency="2", risk="1", goal="2", comment="Vi
 
 
 def _changes(url, object_type):
-    return _scalar(url, select(func.count()).select_from(m.ChangeRecord).where(m.ChangeRecord.object_type == object_type))
+    return _scalar(
+        url, select(func.count()).select_from(m.ChangeRecord).where(m.ChangeRecord.object_type == object_type)
+    )
 
 
 def test_the_seed_carries_an_example_strategy_marked_as_such(database_url, client):
     strategy = _sql(database_url, select(m.Strategy.name, m.Strategy.is_example))
     assert len(strategy) == 1 and strategy[0][1] is True
     assert len(_goals(database_url)) == 5
-    assert _scalar(database_url, select(func.count()).select_from(m.ScoringModel).where(m.ScoringModel.area_id.is_(None))) == 1
+    assert (
+        _scalar(database_url, select(func.count()).select_from(m.ScoringModel).where(m.ScoringModel.area_id.is_(None)))
+        == 1
+    )
     page = client.get("/strategy")
     assert page.status_code == 200
     assert "Exempel" in page.text and 'role="note"' in page.text
@@ -81,7 +86,13 @@ def test_an_admin_edit_makes_the_strategy_the_universitys_own(database_url, clie
     response = post_form(
         client,
         f"/strategy/{strategy_id}/edit",
-        {"name": "Strategi 2026–2030", "mission": "Uppdraget", "description": "", "valid_from": "2026-01-01", "valid_to": ""},
+        {
+            "name": "Strategi 2026–2030",
+            "mission": "Uppdraget",
+            "description": "",
+            "valid_from": "2026-01-01",
+            "valid_to": "",
+        },
     )
     assert response.status_code == 303
     assert _sql(database_url, select(m.Strategy.name, m.Strategy.is_example)) == [("Strategi 2026–2030", False)]
@@ -110,7 +121,9 @@ def test_each_rater_scores_on_their_own_and_the_backlog_shows_mean_and_disagreem
     assert post_form(coordinator, f"/needs/{need}/scores", _score_form(goals, benefit="0")).status_code == 303
     # A rater changing their mind updates their own row only.
     assert post_form(member, f"/needs/{need}/scores", _score_form(goals, benefit="3", urgency="3")).status_code == 303
-    rows = _sql(database_url, select(m.NeedScore.rater_name, m.NeedScore.benefit, m.NeedScore.urgency).order_by(m.NeedScore.id))
+    rows = _sql(
+        database_url, select(m.NeedScore.rater_name, m.NeedScore.benefit, m.NeedScore.urgency).order_by(m.NeedScore.id)
+    )
     assert [(r[1], r[2]) for r in rows] == [(3, 3), (0, 2)]
     assert _changes(database_url, "need_score") == 3
     page = member.get(f"/needs/{need}/scores")
@@ -129,7 +142,7 @@ def test_bad_scores_are_refused_naming_the_field_and_nothing_is_written(database
     form = _score_form(goals, benefit="7", comment="Mitt resonemang") | {f"goal_{goals[0]}": ""}
     response = post_form(member, f"/needs/{need}/scores", form)
     assert response.status_code == 422
-    assert f'href="#field-benefit"' in response.text and f'href="#field-goal_{goals[0]}"' in response.text
+    assert 'href="#field-benefit"' in response.text and f'href="#field-goal_{goals[0]}"' in response.text
     assert "Mitt resonemang" in response.text
     assert _scalar(database_url, select(func.count()).select_from(m.NeedScore)) == 0
 
@@ -141,7 +154,10 @@ def test_only_the_areas_steering_group_scores_and_only_open_needs(database_url, 
     assert post_form(client_as("viewer"), f"/needs/{need}/scores", _score_form(goals)).status_code == 403
     assert post_form(client_as("deputy_head"), f"/needs/{need}/scores", _score_form(goals)).status_code == 403
     # The demo steering member sits in the infrastructure area's group, not in governance's.
-    assert post_form(client_as("steering_member"), f"/needs/{other_area_need}/scores", _score_form(goals)).status_code == 403
+    assert (
+        post_form(client_as("steering_member"), f"/needs/{other_area_need}/scores", _score_form(goals)).status_code
+        == 403
+    )
     closed = _need(database_url, title="Klart", state="done")
     response = post_form(client_as("steering_member"), f"/needs/{closed}/scores", _score_form(goals))
     assert response.status_code == 422
@@ -155,8 +171,23 @@ def test_weights_change_the_ranking_and_are_logged(database_url, client_as):
     post_form(member, f"/needs/{cheap}/scores", _score_form(goals, benefit="1", urgency="1", risk="1", goal="1"))
     post_form(member, f"/needs/{valuable}/scores", _score_form(goals, benefit="3", urgency="3", risk="3", goal="3"))
     it = _scalar(database_url, select(m.Department.id).where(m.Department.slug == "it-och-digital-infrastruktur"))
-    _sql(database_url, m.NeedDepartment.__table__.insert().values(need_id=cheap, department_id=it, role="lead", effort_days=1, created_at=func.now(), updated_at=func.now()))
-    _sql(database_url, m.NeedDepartment.__table__.insert().values(need_id=valuable, department_id=it, role="lead", effort_days=400, created_at=func.now(), updated_at=func.now()))
+    _sql(
+        database_url,
+        m.NeedDepartment.__table__.insert().values(
+            need_id=cheap, department_id=it, role="lead", effort_days=1, created_at=func.now(), updated_at=func.now()
+        ),
+    )
+    _sql(
+        database_url,
+        m.NeedDepartment.__table__.insert().values(
+            need_id=valuable,
+            department_id=it,
+            role="lead",
+            effort_days=400,
+            created_at=func.now(),
+            updated_at=func.now(),
+        ),
+    )
 
     def order():
         text = member.get("/areas/infrastruktur/priorities").text.split('id="ranked-heading"')[1]
@@ -164,12 +195,16 @@ def test_weights_change_the_ranking_and_are_logged(database_url, client_as):
 
     assert order()  # weighted scoring: value counts more than ease
     form = {"method": "value_per_effort", "goal_weighting": "direct", "effort_half_days": "20"}
-    form |= {f"weight_{name}": "1" for name in ("alignment", "benefit", "urgency", "risk_reduction", "breadth", "effort")}
+    form |= {
+        f"weight_{name}": "1" for name in ("alignment", "benefit", "urgency", "risk_reduction", "breadth", "effort")
+    }
     form |= {f"goal_{g}": "1" for g in goals}
     assert post_form(member, "/areas/infrastruktur/scoring", form).status_code == 303
     assert not order()  # value per person-day: 1 day beats 400
     area = _scalar(database_url, select(m.SupportArea.id).where(m.SupportArea.slug == "infrastruktur"))
-    assert _sql(database_url, select(m.ScoringModel.method).where(m.ScoringModel.area_id == area)) == [("value_per_effort",)]
+    assert _sql(database_url, select(m.ScoringModel.method).where(m.ScoringModel.area_id == area)) == [
+        ("value_per_effort",)
+    ]
     assert _changes(database_url, "scoring_model") == 2  # the seeded default, then the area's own
     page = member.get("/areas/infrastruktur/scoring")
     assert "value ÷ effort" in page.text.lower() or "värde ÷ insats" in page.text.lower()
@@ -224,7 +259,12 @@ def test_backlog_exports_and_chart(database_url, client_as):
     member = client_as("steering_member")
     post_form(member, f"/needs/{need}/scores", _score_form(goals))
     it = _scalar(database_url, select(m.Department.id).where(m.Department.slug == "it-och-digital-infrastruktur"))
-    _sql(database_url, m.NeedDepartment.__table__.insert().values(need_id=need, department_id=it, role="lead", effort_days=12, created_at=func.now(), updated_at=func.now()))
+    _sql(
+        database_url,
+        m.NeedDepartment.__table__.insert().values(
+            need_id=need, department_id=it, role="lead", effort_days=12, created_at=func.now(), updated_at=func.now()
+        ),
+    )
     csv = member.get("/areas/infrastruktur/priorities/export.csv")
     assert csv.status_code == 200 and "attachment" in csv.headers["content-disposition"]
     frame = pd.read_csv(io.BytesIO(csv.content), sep=";", encoding="utf-8-sig")

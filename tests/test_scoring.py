@@ -22,7 +22,11 @@ def _ratings(rows):
     """rows: (need, rater, benefit, urgency, risk, {goal: value})"""
     long = []
     for need, rater, benefit, urgency, risk, goals in rows:
-        long += [(need, rater, "benefit", benefit), (need, rater, "urgency", urgency), (need, rater, "risk_reduction", risk)]
+        long += [
+            (need, rater, "benefit", benefit),
+            (need, rater, "urgency", urgency),
+            (need, rater, "risk_reduction", risk),
+        ]
         long += [(need, rater, scoring.goal_key(goal), value) for goal, value in goals.items()]
     return pd.DataFrame(long, columns=["need_id", "rater_id", "criterion", "value"]).astype({"value": float})
 
@@ -181,7 +185,9 @@ def test_a_clear_order_is_stable_under_weight_changes():
 def test_close_scores_swap_places_when_weights_move():
     """Two needs with nearly the same score, one strong on urgency and one on benefit: moving the
     weights ±20% swaps them, so neither keeps its rank in every run."""
-    weights = scoring.Weights({"alignment": 0, "benefit": 1, "urgency": 1, "risk_reduction": 0, "breadth": 0, "effort": 0})
+    weights = scoring.Weights(
+        {"alignment": 0, "benefit": 1, "urgency": 1, "risk_reduction": 0, "breadth": 0, "effort": 0}
+    )
     needs = _needs([(1, 10.0, 1, 0), (2, 10.0, 1, 0)])
     ratings = _ratings([(1, 1, 3, 2, 0, {}), (2, 1, 2, 3, 0, {})])
     values = scoring.criterion_values(needs, scoring.mean_ratings(ratings, []), [], weights)
@@ -206,7 +212,10 @@ def test_sensitivity_verdict_sensitive_for_a_crowded_middle():
     count = 40
     needs = _needs([(n, float(rng.integers(5, 50)), int(rng.integers(1, 4)), 0) for n in range(1, count + 1)])
     ratings = _ratings(
-        [(n, 1, int(rng.integers(0, 4)), int(rng.integers(0, 4)), int(rng.integers(0, 4)), {}) for n in range(1, count + 1)]
+        [
+            (n, 1, int(rng.integers(0, 4)), int(rng.integers(0, 4)), int(rng.integers(0, 4)), {})
+            for n in range(1, count + 1)
+        ]
     )
     weights = scoring.Weights(WEIGHTS, {})
     values = scoring.criterion_values(needs, scoring.mean_ratings(ratings, []), [], weights)
@@ -224,9 +233,7 @@ def test_backlog_ranks_each_area_with_its_own_model_and_lists_unscored_needs():
     needs["title"] = ["a", "b", "c", "d"]
     needs["state"] = "ready"
     needs["department_names"] = ""
-    ratings = _ratings(
-        [(1, 1, 3, 3, 3, {}), (2, 1, 1, 1, 1, {}), (2, 2, 3, 1, 1, {}), (3, 1, 2, 2, 2, {})]
-    )
+    ratings = _ratings([(1, 1, 3, 3, 3, {}), (2, 1, 1, 1, 1, {}), (2, 2, 3, 1, 1, {}), (3, 1, 2, 2, 2, {})])
     weighted = scoring.Weights(WEIGHTS, {})
     per_day = scoring.Weights(WEIGHTS, {}, method=scoring.VALUE_PER_EFFORT)
     ranked = backlog.rank_backlog(needs, ratings, [], {None: weighted, 100: weighted, 200: per_day}, runs=50)

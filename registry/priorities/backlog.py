@@ -11,7 +11,16 @@ import pandas as pd
 from registry.priorities import scoring
 
 EMPTY_COLUMNS = [
-    "score", "value", "effort_days", "effort_missing", "area_rank", "rank_low", "rank_high", "kept", "verdict", "method",
+    "score",
+    "value",
+    "effort_days",
+    "effort_missing",
+    "area_rank",
+    "rank_low",
+    "rank_high",
+    "kept",
+    "verdict",
+    "method",
     *(f"points_{name}" for name in scoring.CRITERIA),
 ]
 DISPUTED_SPREAD = 2  # raters two or more steps apart on a criterion: worth the meeting's time
@@ -78,8 +87,11 @@ def export_frame(ranked: Ranked, labels: Mapping[str, str], area_names: Mapping[
             labels["area"]: table["area_id"].map(lambda area: area_names.get(area, "")),
             labels["state"]: table["state"].map(lambda state: labels.get(f"state:{state}", state)),
             labels["score"]: table["score"].round(2),
-            **{labels[f"points_{name}"]: table[f"points_{name}"].round(2) for name in scoring.CRITERIA
-               if f"points_{name}" in table},
+            **{
+                labels[f"points_{name}"]: table[f"points_{name}"].round(2)
+                for name in scoring.CRITERIA
+                if f"points_{name}" in table
+            },
             labels["effort_days"]: table["effort_days"],
             labels["departments"]: table["department_names"],
             labels["raters"]: table["raters"],

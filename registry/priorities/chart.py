@@ -8,9 +8,8 @@ import io
 import matplotlib
 
 matplotlib.use("Agg")
-from matplotlib.figure import Figure  # noqa: E402
-
 import pandas as pd  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
 
 LABELLED = 12  # the best-ranked needs get their number written next to the bubble
 
@@ -37,8 +36,12 @@ def value_effort_svg(table: pd.DataFrame, *, x_label: str, y_label: str, size_la
         )
         for need_id, row in plotted.sort_values("rank").head(LABELLED).iterrows():
             axes.annotate(
-                f"#{need_id}", (row["effort_days"], row["value"]), xytext=(6, 4), textcoords="offset points",
-                fontsize=8, color="#111111",
+                f"#{need_id}",
+                (row["effort_days"], row["value"]),
+                xytext=(6, 4),
+                textcoords="offset points",
+                fontsize=8,
+                color="#111111",
             )
         axes.set_xlabel(x_label)
         axes.set_ylabel(y_label)

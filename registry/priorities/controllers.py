@@ -233,7 +233,7 @@ def _export_labels() -> dict[str, str]:
     names = {
         "rank": _("Rank"),
         "area_rank": _("Rank in area"),
-        "rank_range": _("Rank range when weights move ±20%"),
+        "rank_range": _("Rank range when weights move ±%(percent)d%%", percent=20),
         "verdict": _("Stability"),
         "need": _("Need"),
         "title": _("Title"),
@@ -245,7 +245,9 @@ def _export_labels() -> dict[str, str]:
         "raters": _("Raters"),
         "spread": _("Largest disagreement (steps)"),
     }
-    names.update({f"points_{key}": _("Points: %(criterion)s", criterion=label) for key, label in labels.criteria().items()})
+    names.update(
+        {f"points_{key}": _("Points: %(criterion)s", criterion=label) for key, label in labels.criteria().items()}
+    )
     names.update(labels.verdicts())
     names.update({f"state:{key}": label for key, label in state_labels().items()})
     return names
@@ -372,7 +374,9 @@ def _model_values(model, goals) -> dict[str, Any]:
     values: dict[str, Any] = {"method": model.method.value, "goal_weighting": model.goal_weighting.value}
     values.update({f"weight_{name}": f"{getattr(model, f'weight_{name}'):g}" for name in scoring.CRITERIA})
     values["effort_half_days"] = f"{model.effort_half_days:g}"
-    values.update({f"goal_{goal.id}": f"{float((model.goal_weights or {}).get(str(goal.id), 1.0)):g}" for goal in goals})
+    values.update(
+        {f"goal_{goal.id}": f"{float((model.goal_weights or {}).get(str(goal.id), 1.0)):g}" for goal in goals}
+    )
     return values
 
 
@@ -406,7 +410,9 @@ class ScoringPages(Controller):
 
     @get("/priorities/scoring", name="default_scoring")
     async def default(self, request: Request, db_session: AsyncSession) -> Template:
-        return Template(template_name="priorities/scoring.html", context=await _scoring_context(request, db_session, None))
+        return Template(
+            template_name="priorities/scoring.html", context=await _scoring_context(request, db_session, None)
+        )
 
     @post("/priorities/scoring", name="default_scoring_save")
     async def save_default(self, request: Request, db_session: AsyncSession) -> Any:
@@ -419,7 +425,9 @@ class ScoringPages(Controller):
     @get("/areas/{slug:str}/scoring", name="area_scoring")
     async def area(self, request: Request, db_session: AsyncSession, slug: str) -> Template:
         area = await _area_or_404(db_session, slug)
-        return Template(template_name="priorities/scoring.html", context=await _scoring_context(request, db_session, area))
+        return Template(
+            template_name="priorities/scoring.html", context=await _scoring_context(request, db_session, area)
+        )
 
     @post("/areas/{slug:str}/scoring", name="area_scoring_save")
     async def save_area(self, request: Request, db_session: AsyncSession, slug: str) -> Any:
@@ -502,7 +510,9 @@ class NeedScorePages(Controller):
         form = await request.form()
         raw = {key: form.get(key) for key in form}
         try:
-            await services.save_score(db_session, _principal(request), need, raw, await queries.goals_in_force(db_session))
+            await services.save_score(
+                db_session, _principal(request), need, raw, await queries.goals_in_force(db_session)
+            )
         except FormErrors as errors:
             await db_session.rollback()
             return await self._page(request, db_session, await _need_or_404(db_session, need_id), raw, errors.errors)

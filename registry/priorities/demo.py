@@ -23,7 +23,9 @@ async def load_demo_scores(session: AsyncSession, *, seed: int = 2026) -> int:
     """Score the demo needs unless someone has scored already. Returns how many scores were made."""
     if await session.scalar(select(m.NeedScore.id).limit(1)) is not None:
         return 0
-    usernames = (await session.scalars(select(Account.username).where(Account.is_demo).order_by(Account.username))).all()
+    usernames = (
+        await session.scalars(select(Account.username).where(Account.is_demo).order_by(Account.username))
+    ).all()
     raters = [await demo_principal(session, username) for username in usernames]
     raters = [rater for rater in raters if rater.steering_member_of and not rater.is_admin]
     goals = await queries.goals_in_force(session)
@@ -44,8 +46,10 @@ async def load_demo_scores(session: AsyncSession, *, seed: int = 2026) -> int:
         worth = {name: rng.randint(0, 3) for name in services.score_fields(goals)}
         for rater in rng.sample(group, k=min(len(group), rng.randint(1, 3))):
             noise = 2 if rng.random() < 0.1 else 1
-            raw = {name: str(min(3, max(0, value + rng.randint(-noise, noise) * (rng.random() < 0.4))))
-                   for name, value in worth.items()}
+            raw = {
+                name: str(min(3, max(0, value + rng.randint(-noise, noise) * (rng.random() < 0.4))))
+                for name, value in worth.items()
+            }
             token = current_actor.set(Actor(rater.person_id, rater.name))
             try:
                 await services.save_score(session, rater, need, raw, goals)

@@ -158,9 +158,9 @@ async def backlog(session: AsyncSession, flt: BacklogFilter) -> BacklogData:
         )
     ids = needs.with_only_columns(m.Need.id).scalar_subquery()
     rows = (await session.execute(needs)).all()
-    frame = pd.DataFrame(
-        rows, columns=["need_id", "title", "state", "kind", "area_id", "institution_id"]
-    ).set_index("need_id")
+    frame = pd.DataFrame(rows, columns=["need_id", "title", "state", "kind", "area_id", "institution_id"]).set_index(
+        "need_id"
+    )
     departments = (
         await session.execute(
             select(m.NeedDepartment.need_id, m.NeedDepartment.effort_days, m.Department.name)

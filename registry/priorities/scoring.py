@@ -83,9 +83,9 @@ def disagreement(ratings: pd.DataFrame) -> pd.DataFrame:
     criterion, which criterion that is, and the standard deviation on it. Needs with one rater have
     spread 0."""
     if ratings.empty:
-        return pd.DataFrame(
-            columns=["spread", "criterion", "std"], index=pd.Index([], name="need_id")
-        ).astype({"spread": float, "std": float})
+        return pd.DataFrame(columns=["spread", "criterion", "std"], index=pd.Index([], name="need_id")).astype(
+            {"spread": float, "std": float}
+        )
     grouped = ratings.groupby(["need_id", "criterion"])["value"]
     per = pd.DataFrame({"spread": grouped.max() - grouped.min(), "std": grouped.std(ddof=0)}).reset_index()
     per = per.sort_values(["need_id", "spread", "criterion"], ascending=[True, False, True])
@@ -96,7 +96,9 @@ def disagreement(ratings: pd.DataFrame) -> pd.DataFrame:
 # ---------------------------------------------------------------- criteria and score
 
 
-def criterion_values(needs: pd.DataFrame, means: pd.DataFrame, goal_ids: Sequence[int], weights: Weights) -> pd.DataFrame:
+def criterion_values(
+    needs: pd.DataFrame, means: pd.DataFrame, goal_ids: Sequence[int], weights: Weights
+) -> pd.DataFrame:
     """Each criterion as a value in 0–1, per need (rows: the needs that have at least one rater).
 
     - alignment: the goal-weighted mean of the raters' goal scores ÷ 3;
@@ -218,8 +220,13 @@ def sensitivity(
     order = np.lexsort((np.broadcast_to(ids[:, None], keyed.shape), -keyed), axis=0)
     ranks = np.empty_like(order)
     np.put_along_axis(ranks, order, np.arange(1, len(ids) + 1)[:, None], axis=0)
-    base = rank(pd.Series(_score_matrix(values, base_criteria[None, :], base_goals[None, :], weights.method)[0],
-                          index=values.index, name="score"))
+    base = rank(
+        pd.Series(
+            _score_matrix(values, base_criteria[None, :], base_goals[None, :], weights.method)[0],
+            index=values.index,
+            name="score",
+        )
+    )
     result = pd.DataFrame(index=values.index)
     result["rank"] = base
     result["rank_low"] = np.percentile(ranks, 5, axis=1, method="lower").astype(int)

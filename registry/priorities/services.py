@@ -99,9 +99,9 @@ async def save_goal(
     _check_period(values)
     if goal is None:
         last = await session.scalar(
-            select(StrategicGoal.position).where(StrategicGoal.strategy_id == strategy.id).order_by(
-                StrategicGoal.position.desc()
-            )
+            select(StrategicGoal.position)
+            .where(StrategicGoal.strategy_id == strategy.id)
+            .order_by(StrategicGoal.position.desc())
         )
         goal = StrategicGoal(strategy_id=strategy.id, position=(last or 0) + 1)
     await _write(session, goal, values)
@@ -222,9 +222,7 @@ async def save_comparisons(
         raise FormErrors(errors)
     model = await _own_model(session, area)
     kept = {key: value for key, value in (model.ahp_judgements or {}).items() if key not in judgements}
-    await _write(
-        session, model, {"ahp_judgements": {**kept, **judgements}, "goal_weighting": GoalWeighting.ahp}
-    )
+    await _write(session, model, {"ahp_judgements": {**kept, **judgements}, "goal_weighting": GoalWeighting.ahp})
     return model
 
 
