@@ -32,10 +32,32 @@ from registry.needs.models import (
     NeedTransition,
     SavedView,
 )
+from registry.meetings.models import (
+    Advice,
+    AgendaItem,
+    DepartmentCapacity,
+    Forced,
+    Forum,
+    Meeting,
+    MeetingAttendee,
+    MeetingSnapshot,
+    MeetingState,
+    RaisedAtMeeting,
+)
 from registry.people.models import Person
 from registry.priorities.models import GoalWeighting, NeedScore, ScoringMethod, ScoringModel, StrategicGoal, Strategy
 
 __all__ = [
+    "Advice",
+    "AgendaItem",
+    "DepartmentCapacity",
+    "Forced",
+    "Forum",
+    "Meeting",
+    "MeetingAttendee",
+    "MeetingSnapshot",
+    "MeetingState",
+    "RaisedAtMeeting",
     "GoalWeighting",
     "NeedScore",
     "ScoringMethod",
