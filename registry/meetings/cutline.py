@@ -82,5 +82,7 @@ def remaining_capacity(result: pd.DataFrame, efforts: pd.DataFrame, capacity: Ma
     """What each department has left after the needs above the line (negative: over capacity)."""
     above = set(result.index[result["above"]])
     used = efforts[efforts["need_id"].isin(above)].groupby("department_id")["effort_days"].sum(min_count=1)
-    return {int(d): float(days) - float(used.get(d, 0.0) if not pd.isna(used.get(d, 0.0)) else 0.0)
-            for d, days in capacity.items()}
+    return {
+        int(d): float(days) - float(used.get(d, 0.0) if not pd.isna(used.get(d, 0.0)) else 0.0)
+        for d, days in capacity.items()
+    }
