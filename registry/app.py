@@ -30,6 +30,7 @@ from registry.needs.api import NeedApi
 from registry.needs.controllers import IntakePages, NeedPages
 from registry.needs.transfer_controllers import NeedTransferPages
 from registry.people.controllers import PeoplePages
+from registry.meetings.controllers import MeetingPages
 from registry.priorities.controllers import NeedScorePages, PriorityPages, ScoringPages, StrategyAdmin, StrategyPages
 from registry.web.errors import exception_handlers
 from registry.web.language import set_language_choice
@@ -87,6 +88,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             PriorityPages,
             ScoringPages,
             NeedScorePages,
+            MeetingPages,
             AreaApi,
             DepartmentApi,
             health,

@@ -17,6 +17,8 @@ OBJECT_TYPES = {
     "strategic_goal": _l("Strategic goal"),
     "scoring_model": _l("Scoring model"),
     "need_score": _l("Score"),
+    "meeting": _l("Meeting"),
+    "agenda_item": _l("Agenda item"),
 }
 
 _EXTRA_FIELDS = {
@@ -45,6 +47,16 @@ _EXTRA_FIELDS = {
     "risk_reduction": _l("Risk reduction"),
     "alignment": _l("Strategic alignment"),
     "rater_name": _l("Rater"),
+    "agenda": _l("Agenda"),
+    "attendee_ids": _l("Attendees"),
+    "capacity": _l("Capacity in the period"),
+    "advice": _l("Recommendation"),
+    "rationale": _l("Rationale"),
+    "notes": _l("Discussion notes"),
+    "forced": _l("Cut-line"),
+    "force_reason": _l("Reason for forcing"),
+    "held_on": _l("Date"),
+    "closed_at": _l("Closed"),
 }
 
 

@@ -41,7 +41,7 @@ from registry.needs.models import Channel, NeedState
 
 MEETING_FIELDS = [
     Field("area_id", _l("Support-service area"), kind="choice", required=True, choices_key="areas"),
-    Field("forum", _l("Forum"), kind="option", required=True, options=tuple(Forum)),
+    Field("forum", _l("Forum"), kind="option", required=True, options=tuple(Forum), choices_key="forums"),
     Field("title", _l("Title"), required=True, max_length=200),
     Field("held_on", _l("Date"), kind="date", required=True),
     Field("location", _l("Place"), max_length=200),
