@@ -171,6 +171,37 @@ ROUTES = [
     ("POST", "/areas/infrastruktur/scoring/comparisons", COMPARISONS, STEERING, True),
     ("POST", "/areas/infrastruktur/scoring/reset", {}, STEERING, True),
     ("GET", "/needs/{need}/scores", None, STAFF, False),
+    ("GET", "/meetings", None, STAFF, False),
+    ("GET", "/meetings/new", None, COORDINATORS, False),
+    ("GET", "/meetings/{meeting}", None, STAFF, False),
+    ("GET", "/meetings/{meeting}/live", None, STAFF, False),
+    ("GET", "/meetings/{meeting}/ranking", None, STAFF, False),
+    ("GET", "/meetings/{closed_meeting}/minutes", None, STAFF, False),
+    ("GET", "/meetings/{closed_meeting}/minutes.xlsx", None, STAFF, False),
+    ("GET", "/meetings/{closed_meeting}/minutes.pdf", None, STAFF, False),
+    (
+        "POST",
+        "/meetings/new",
+        {"area_id": "{area}", "forum": "steering_group", "title": "Matrismöte", "held_on": "2026-12-01"},
+        COORDINATORS,
+        True,
+    ),
+    ("POST", "/meetings/{meeting}/agenda", {"need_id": "{need3}"}, COORDINATORS, True),
+    ("POST", "/meetings/{meeting}/agenda/{item2}/move", {"direction": "up"}, COORDINATORS, True),
+    ("POST", "/meetings/{meeting}/agenda/{item2}/delete", {}, COORDINATORS, True),
+    ("POST", "/meetings/{meeting}/attendees", {"person_id": "{person}"}, COORDINATORS, True),
+    ("POST", "/meetings/{meeting}/attendees/{attendee}/delete", {}, COORDINATORS, True),
+    ("POST", "/meetings/{meeting}/capacity", {"department_id": "{hr}", "available_days": "10"}, COORDINATORS, True),
+    ("POST", "/meetings/{meeting}/needs", {"title": "Från dialogarenan"}, COORDINATORS, True),
+    ("POST", "/meetings/{meeting}/items/{item1}", {"notes": "Anteckning", "version": "1"}, STEERING, True),
+    (
+        "POST",
+        "/meetings/{meeting}/items/{item1}/force",
+        {"forced": "out", "force_reason": "Väntar", "version": "1"},
+        STEERING,
+        True,
+    ),
+    ("POST", "/meetings/{meeting}/close", {}, COORDINATORS, True),
     ("POST", "/needs/{need}/scores", SCORES, STEERING, True),
 ]
 
@@ -185,7 +216,7 @@ def _ids(database_url: str) -> dict[str, int]:
         hr = connection.execute(select(m.Department.id).where(m.Department.slug == "hr")).scalar_one()
         area = connection.execute(select(m.SupportArea.id).where(m.SupportArea.slug == "infrastruktur")).scalar_one()
         need_ids = []
-        for title in ("Bokning av grupprum", "Lediga grupprum syns inte"):
+        for title in ("Bokning av grupprum", "Lediga grupprum syns inte", "Skrivare på campus"):
             need_ids.append(
                 connection.execute(
                     m.Need.__table__.insert()
@@ -263,10 +294,53 @@ def _ids(database_url: str) -> dict[str, int]:
                 updated_at=func.now(),
             )
         )
+        meetings = []
+        for state in ("planned", "closed"):
+            meetings.append(
+                connection.execute(
+                    m.Meeting.__table__.insert()
+                    .values(
+                        area_id=area, forum="steering_group", title=f"Möte ({state})", held_on=func.current_date(),
+                        location="", state=state, closed_by_name="", created_at=func.now(), updated_at=func.now(),
+                    )
+                    .returning(m.Meeting.__table__.c.id)
+                ).scalar_one()
+            )
+        items = [
+            connection.execute(
+                m.AgendaItem.__table__.insert()
+                .values(
+                    meeting_id=meetings[0], need_id=need, position=position, notes="", rationale="", force_reason="",
+                    edited_by_name="", version=1, created_at=func.now(), updated_at=func.now(),
+                )
+                .returning(m.AgendaItem.__table__.c.id)
+            ).scalar_one()
+            for position, need in enumerate(need_ids[:2], start=1)
+        ]
+        connection.execute(
+            m.MeetingSnapshot.__table__.insert().values(
+                meeting_id=meetings[1],
+                data={
+                    "meeting": {"title": "Möte", "forum": "steering_group", "held_on": "2026-11-01", "location": ""},
+                    "attendees": [],
+                    "weights": {"method": "weighted", "criteria": {}, "effort_half_days": 20, "goals": []},
+                    "capacity": [],
+                    "items": [],
+                    "scores": [],
+                },
+                created_at=func.now(),
+                updated_at=func.now(),
+            )
+        )
         newcomer = connection.execute(
             m.Person.__table__.insert()
             .values(name="Utan Konto", title="", created_at=func.now(), updated_at=func.now())
             .returning(m.Person.__table__.c.id)
+        ).scalar_one()
+        attendee = connection.execute(
+            m.MeetingAttendee.__table__.insert()
+            .values(meeting_id=meetings[0], person_id=newcomer, created_at=func.now(), updated_at=func.now())
+            .returning(m.MeetingAttendee.__table__.c.id)
         ).scalar_one()
     engine.dispose()
     return {
@@ -283,6 +357,12 @@ def _ids(database_url: str) -> dict[str, int]:
         "need2": need_ids[1],
         "link": link,
         "strategy": strategy,
+        "need3": need_ids[2],
+        "meeting": meetings[0],
+        "closed_meeting": meetings[1],
+        "item1": items[0],
+        "item2": items[1],
+        "attendee": attendee,
         **{f"goal{n}": goal for n, goal in enumerate(goals, start=1)},
     }
 

@@ -122,6 +122,8 @@ async def meeting_ranking(session: AsyncSession, meeting: Meeting) -> MeetingRan
     departments = {int(d): name for d, _days, name in capacity_rows} | {int(d): name for _n, d, _e, name in effort_rows}
     table["effort_days"] = efforts.groupby("need_id")["effort_days"].sum(min_count=1).reindex(table.index)
     line = cutline.cut_line(table, efforts, capacity)
+    for column in _TEXT:  # pandas turns missing text into NaN, which templates would take for a value
+        line[column] = line[column].astype(object).where(line[column].notna(), None)
     return MeetingRanking(
         table=line,
         remaining=cutline.remaining_capacity(line, efforts, capacity),
@@ -132,6 +134,7 @@ async def meeting_ranking(session: AsyncSession, meeting: Meeting) -> MeetingRan
     )
 
 
+_TEXT = ("forced", "force_reason", "advice", "rationale", "notes", "edited_by_name", "verdict", "disputed")
 _ALL_OPEN = tuple(state.value for state in queries.BACKLOG_STATES)
 
 

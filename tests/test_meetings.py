@@ -1,0 +1,257 @@
+"""Steering-group meetings: life cycle, agenda, capacity cut-line on the page, meeting mode with
+edit conflicts, the frozen snapshot and the minutes; on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+
+import pandas as pd
+import pytest
+from sqlalchemy import create_engine, func, select, update
+
+from registry.config import sync_url
+from registry.db import models as m
+from registry.meetings.models import SnapshotIsFrozen
+from tests.conftest import post_form
+
+
+def _sql(url, statement):
+    engine = create_engine(sync_url(url))
+    with engine.begin() as connection:
+        result = connection.execute(statement)
+        rows = result.all() if result.returns_rows else None
+    engine.dispose()
+    return rows
+
+
+def _scalar(url, statement):
+    return _sql(url, statement)[0][0]
+
+
+def _area(url, slug="infrastruktur"):
+    return _scalar(url, select(m.SupportArea.id).where(m.SupportArea.slug == slug))
+
+
+def _department(url, slug):
+    return _scalar(url, select(m.Department.id).where(m.Department.slug == slug))
+
+
+def _need(url, title, state="ready", efforts=()):
+    need = _scalar(
+        url,
+        m.Need.__table__.insert()
+        .values(
+            title=title, description="", clarified_need="", cause="", proposed_coordination="", raised_by_name="",
+            channel="email", raised_on=func.current_date(), owning_area_id=_area(url), kind="development_project",
+            category="", state=state, created_at=func.now(), updated_at=func.now(),
+        )
+        .returning(m.Need.__table__.c.id),
+    )
+    for department, days in efforts:
+        _sql(
+            url,
+            m.NeedDepartment.__table__.insert().values(
+                need_id=need, department_id=department, role="lead", effort_days=days, created_at=func.now(),
+                updated_at=func.now(),
+            ),
+        )
+    return need
+
+
+def _score(client, url, need, level):
+    goals = [row[0] for row in _sql(url, select(m.StrategicGoal.id))]
+    form = {"benefit": level, "urgency": level, "risk_reduction": level} | {f"goal_{g}": level for g in goals}
+    assert post_form(client, f"/needs/{need}/scores", form).status_code == 303
+
+
+def _meeting(client, url, **values):
+    form = {
+        "area_id": str(_area(url)), "forum": "steering_group", "title": "Styrgruppen i december",
+        "held_on": "2026-12-10", "location": "Rum 4", "period_from": "2027-01-01", "period_to": "2027-06-30",
+    } | values
+    response = post_form(client, "/meetings/new", form)
+    assert response.status_code == 303, response.text[:500]
+    return int(response.headers["location"].rsplit("/", 1)[1])
+
+
+def _items(url, meeting):
+    return [
+        row[0]
+        for row in _sql(
+            url, select(m.AgendaItem.need_id).where(m.AgendaItem.meeting_id == meeting).order_by(m.AgendaItem.position)
+        )
+    ]
+
+
+def _item(url, meeting, need):
+    return _scalar(url, select(m.AgendaItem.id).where(m.AgendaItem.meeting_id == meeting, m.AgendaItem.need_id == need))
+
+
+def _version(url, item):
+    return _scalar(url, select(m.AgendaItem.version).where(m.AgendaItem.id == item))
+
+
+@pytest.fixture
+def prepared(database_url, client_as):
+    """Three ready needs scored high, middle and low, with IT efforts 30, 50 and 10 days."""
+    it = _department(database_url, "it-och-digital-infrastruktur")
+    member = client_as("steering_member")
+    needs = {}
+    for title, level, days in (("Hög", "3", 30), ("Mellan", "2", 50), ("Låg", "1", 10)):
+        needs[title] = _need(database_url, title, efforts=[(it, days)])
+        _score(member, database_url, needs[title], level)
+    return {"it": it, "needs": needs, "coordinator": client_as("coordinator"), "member": member}
+
+
+def test_a_new_steering_group_meeting_gets_the_ready_needs_best_ranked_first(database_url, prepared):
+    meeting = _meeting(prepared["coordinator"], database_url)
+    needs = prepared["needs"]
+    assert _items(database_url, meeting) == [needs["Hög"], needs["Mellan"], needs["Låg"]]
+    page = prepared["coordinator"].get(f"/meetings/{meeting}")
+    assert page.status_code == 200 and "Styrgruppen i december" in page.text
+    assert _scalar(database_url, select(func.count()).select_from(m.ChangeRecord).where(m.ChangeRecord.object_type == "meeting")) == 1
+
+
+def test_the_coordinator_changes_the_agenda_and_every_change_is_logged(database_url, prepared):
+    coordinator, needs = prepared["coordinator"], prepared["needs"]
+    meeting = _meeting(coordinator, database_url)
+    extra = _need(database_url, "Tillagd", state="clarified")
+    assert post_form(coordinator, f"/meetings/{meeting}/agenda", {"need_id": f"#{extra}"}).status_code == 303
+    assert _items(database_url, meeting)[-1] == extra
+    low = _item(database_url, meeting, needs["Låg"])
+    assert post_form(coordinator, f"/meetings/{meeting}/agenda/{low}/move", {"direction": "up"}).status_code == 303
+    assert _items(database_url, meeting) == [needs["Hög"], needs["Låg"], needs["Mellan"], extra]
+    high = _item(database_url, meeting, needs["Hög"])
+    assert post_form(coordinator, f"/meetings/{meeting}/agenda/{high}/delete", {}).status_code == 303
+    assert needs["Hög"] not in _items(database_url, meeting)
+    # Bad input: a need that does not exist, one already there, a move past the end.
+    missing = post_form(coordinator, f"/meetings/{meeting}/agenda", {"need_id": "999999"})
+    assert missing.status_code == 422 and "999999" in missing.text and 'value="999999"' in missing.text
+    assert post_form(coordinator, f"/meetings/{meeting}/agenda", {"need_id": str(extra)}).status_code == 422
+    assert post_form(coordinator, f"/meetings/{meeting}/agenda/{low}/move", {"direction": "up"}).status_code == 422
+    records = _sql(
+        database_url,
+        select(m.ChangeRecord.action, m.ChangeRecord.after).where(m.ChangeRecord.object_type == "meeting").order_by(m.ChangeRecord.id),
+    )
+    assert len(records) == 4  # created, added, moved, removed
+    agenda = sorted(records[-1][1]["agenda"], key=lambda row: row[1])  # [need, position] pairs
+    assert [row[0] for row in agenda] == [needs["Låg"], needs["Mellan"], extra]
+    # Only the area's coordinators (and admins) prepare the meeting.
+    assert post_form(prepared["member"], f"/meetings/{meeting}/agenda", {"need_id": str(needs["Hög"])}).status_code == 403
+
+
+def test_the_cut_line_follows_the_entered_capacity(database_url, prepared):
+    coordinator, it, needs = prepared["coordinator"], prepared["it"], prepared["needs"]
+    meeting = _meeting(coordinator, database_url)
+    response = post_form(coordinator, f"/meetings/{meeting}/capacity", [("department_id", str(it)), ("available_days", "60")])
+    assert response.status_code == 303
+    live = coordinator.get(f"/meetings/{meeting}/ranking").text
+    # IT has 60 days: Hög (30) fits; Mellan (50) does not: the line; Låg is below it.
+    assert live.index(f"#{needs['Hög']} Hög") < live.index('class="cut-line"') < live.index(f"#{needs['Mellan']} Mellan")
+    assert "hx-trigger=\"every 10s\"" in live
+    bad = post_form(coordinator, f"/meetings/{meeting}/capacity", [("department_id", str(it)), ("available_days", "sextio")])
+    assert bad.status_code == 422 and f'href="#field-capacity_{it}"' in bad.text
+    # Forcing Låg in (with a reason) puts it above the line.
+    item = _item(database_url, meeting, needs["Låg"])
+    form = {"forced": "in", "force_reason": "Lagkrav", "version": str(_version(database_url, item))}
+    assert post_form(prepared["member"], f"/meetings/{meeting}/items/{item}/force", form).status_code == 303
+    live = coordinator.get(f"/meetings/{meeting}/ranking").text
+    assert live.index(f"#{needs['Låg']} Låg") < live.index('class="cut-line"')
+    no_reason = {"forced": "out", "force_reason": "", "version": str(_version(database_url, item))}
+    assert post_form(prepared["member"], f"/meetings/{meeting}/items/{item}/force", no_reason).status_code == 422
+
+
+def test_a_later_edit_from_a_stale_page_is_refused_with_a_clear_message(database_url, prepared, client_as):
+    meeting = _meeting(prepared["coordinator"], database_url)
+    item = _item(database_url, meeting, prepared["needs"]["Hög"])
+    opened = _version(database_url, item)  # both people open the item
+    first = {"notes": "Anteckning A", "advice": "now", "rationale": "Stor nytta", "version": str(opened)}
+    second = {"notes": "Anteckning B", "advice": "not", "rationale": "För dyrt", "version": str(opened)}
+    assert post_form(prepared["member"], f"/meetings/{meeting}/items/{item}", first).status_code == 303
+    refused = post_form(client_as("department_head"), f"/meetings/{meeting}/items/{item}", second)
+    assert refused.status_code == 409
+    assert "Anteckning B" in refused.text  # what the later person typed is kept for them
+    assert _sql(database_url, select(m.AgendaItem.notes, m.AgendaItem.advice).where(m.AgendaItem.id == item)) == [
+        ("Anteckning A", "now")
+    ]
+    # With the fresh version, the second person's save goes through.
+    second["version"] = str(_version(database_url, item))
+    assert post_form(client_as("department_head"), f"/meetings/{meeting}/items/{item}", second).status_code == 303
+    # A recommendation needs its rationale.
+    missing = {"notes": "", "advice": "later", "rationale": "", "version": str(_version(database_url, item))}
+    assert post_form(prepared["member"], f"/meetings/{meeting}/items/{item}", missing).status_code == 422
+
+
+def test_closing_freezes_a_snapshot_that_later_changes_cannot_alter(database_url, prepared):
+    coordinator, member, needs, it = prepared["coordinator"], prepared["member"], prepared["needs"], prepared["it"]
+    meeting = _meeting(coordinator, database_url)
+    post_form(coordinator, f"/meetings/{meeting}/capacity", [("department_id", str(it)), ("available_days", "60")])
+    attendee = _scalar(database_url, select(m.Account.person_id).where(m.Account.username == "styrgrupp"))
+    assert post_form(coordinator, f"/meetings/{meeting}/attendees", {"person_id": str(attendee)}).status_code == 303
+    item = _item(database_url, meeting, needs["Hög"])
+    advice = {"notes": "Diskuterat", "advice": "now", "rationale": "Stor nytta", "version": str(_version(database_url, item))}
+    post_form(member, f"/meetings/{meeting}/items/{item}", advice)
+    assert coordinator.get(f"/meetings/{meeting}/minutes").status_code == 404  # no minutes before closing
+    assert post_form(coordinator, f"/meetings/{meeting}/close", {}).status_code == 303
+    minutes = coordinator.get(f"/meetings/{meeting}/minutes")
+    assert minutes.status_code == 200 and "Stor nytta" in minutes.text and "Lars Lund" in minutes.text
+    frozen = _scalar(database_url, select(m.MeetingSnapshot.data).where(m.MeetingSnapshot.meeting_id == meeting))
+    first = frozen["items"][0]
+    assert first["need_id"] == needs["Hög"] and first["advice"] == "now" and first["above"] is True
+    assert frozen["capacity"][0]["available"] == 60.0 and frozen["capacity"][0]["remaining"] == 30.0
+    # Later changes: scores, weights and the need's title change; the minutes do not.
+    _score(member, database_url, needs["Hög"], "0")
+    _sql(database_url, update(m.Need).where(m.Need.id == needs["Hög"]).values(title="Nytt namn"))
+    assert _scalar(database_url, select(m.MeetingSnapshot.data).where(m.MeetingSnapshot.meeting_id == meeting)) == frozen
+    again = coordinator.get(f"/meetings/{meeting}/minutes").text
+    assert "Hög" in again and "Nytt namn" not in again
+    # A closed meeting's record cannot change through the app…
+    assert post_form(coordinator, f"/meetings/{meeting}/agenda", {"need_id": str(needs["Låg"])}).status_code == 422
+    assert post_form(member, f"/meetings/{meeting}/items/{item}", advice | {"version": str(_version(database_url, item))}).status_code == 422
+    assert post_form(coordinator, f"/meetings/{meeting}/close", {}).status_code == 422
+    # …nor through the model.
+    from sqlalchemy.orm import Session
+
+    engine = create_engine(sync_url(database_url))
+    with Session(engine) as session:
+        snapshot = session.scalar(select(m.MeetingSnapshot).where(m.MeetingSnapshot.meeting_id == meeting))
+        snapshot.data = {"items": []}
+        with pytest.raises(SnapshotIsFrozen):
+            session.flush()
+    engine.dispose()
+    # The minutes as Excel and PDF.
+    xlsx = coordinator.get(f"/meetings/{meeting}/minutes.xlsx")
+    frame = pd.read_excel(io.BytesIO(xlsx.content))
+    assert len(frame) == 3 and "Stor nytta" in frame.astype(str).to_string()
+    pdf = coordinator.get(f"/meetings/{meeting}/minutes.pdf")
+    assert pdf.headers["content-type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+
+
+def test_a_need_raised_at_a_dialogue_arena_meeting_has_the_meeting_as_its_origin(database_url, client_as):
+    coordinator = client_as("coordinator")
+    meeting = _meeting(coordinator, database_url, forum="dialogue_arena", title="Dialogarena", period_from="", period_to="")
+    assert _items(database_url, meeting) == []  # an arena's agenda is not built from the backlog
+    response = post_form(
+        coordinator, f"/meetings/{meeting}/needs", {"title": "Fler laddplatser", "description": "Från institutionerna", "raised_by_name": "Kim"}
+    )
+    assert response.status_code == 303
+    need = _scalar(database_url, select(m.RaisedAtMeeting.need_id).where(m.RaisedAtMeeting.meeting_id == meeting))
+    assert _sql(database_url, select(m.Need.title, m.Need.channel, m.Need.raised_on).where(m.Need.id == need)) == [
+        ("Fler laddplatser", "dialogue_arena", date(2026, 12, 10))
+    ]
+    assert "Fler laddplatser" in coordinator.get(f"/meetings/{meeting}").text
+    empty = post_form(coordinator, f"/meetings/{meeting}/needs", {"title": "", "description": "Utan rubrik"})
+    assert empty.status_code == 422 and "Utan rubrik" in empty.text
+
+
+def test_only_an_areas_coordinators_create_its_meetings_and_bad_input_is_named(database_url, client_as):
+    member = client_as("steering_member")
+    form = {"area_id": str(_area(database_url)), "forum": "steering_group", "title": "X", "held_on": "2026-12-10"}
+    assert post_form(member, "/meetings/new", form).status_code == 403
+    coordinator = client_as("coordinator")
+    bad = post_form(coordinator, "/meetings/new", form | {"title": "", "held_on": "tisdag", "period_from": "2027-02-01", "period_to": "2027-01-01"})
+    assert bad.status_code == 422
+    for name in ("title", "held_on"):
+        assert f'href="#field-{name}"' in bad.text
+    assert _scalar(database_url, select(func.count()).select_from(m.Meeting)) == 0
