@@ -255,3 +255,26 @@ def test_only_an_areas_coordinators_create_its_meetings_and_bad_input_is_named(d
     for name in ("title", "held_on"):
         assert f'href="#field-{name}"' in bad.text
     assert _scalar(database_url, select(func.count()).select_from(m.Meeting)) == 0
+
+
+def test_two_simultaneous_saves_of_one_item_cannot_both_win_in_the_database(database_url, prepared):
+    """Below the page's version check, the database guards too: the UPDATE carries the version the
+    writer read, so of two transactions that read the same version only the first changes the row."""
+    from sqlalchemy.orm import Session
+    from sqlalchemy.orm.exc import StaleDataError
+
+    meeting = _meeting(prepared["coordinator"], database_url)
+    item_id = _item(database_url, meeting, prepared["needs"]["Hög"])
+    engine = create_engine(sync_url(database_url))
+    with Session(engine) as first, Session(engine) as second:
+        mine, theirs = first.get(m.AgendaItem, item_id), second.get(m.AgendaItem, item_id)
+        assert mine.version == theirs.version == 1
+        mine.notes = "Först"
+        first.commit()
+        theirs.notes = "Sedan"
+        with pytest.raises(StaleDataError):
+            second.commit()
+    engine.dispose()
+    assert _sql(database_url, select(m.AgendaItem.notes, m.AgendaItem.version).where(m.AgendaItem.id == item_id)) == [
+        ("Först", 2)
+    ]
