@@ -26,11 +26,11 @@ from registry.areas.controllers import OrganisationAdmin, OrganisationPages
 from registry.changes.controllers import ChangeLogPages
 from registry.config import Settings, async_url, get_settings
 from registry.health import health
+from registry.meetings.controllers import MeetingPages
 from registry.needs.api import NeedApi
 from registry.needs.controllers import IntakePages, NeedPages
 from registry.needs.transfer_controllers import NeedTransferPages
 from registry.people.controllers import PeoplePages
-from registry.meetings.controllers import MeetingPages
 from registry.priorities.controllers import NeedScorePages, PriorityPages, ScoringPages, StrategyAdmin, StrategyPages
 from registry.web.errors import exception_handlers
 from registry.web.language import set_language_choice

@@ -42,9 +42,20 @@ def _need(url, title, state="ready", efforts=()):
         url,
         m.Need.__table__.insert()
         .values(
-            title=title, description="", clarified_need="", cause="", proposed_coordination="", raised_by_name="",
-            channel="email", raised_on=func.current_date(), owning_area_id=_area(url), kind="development_project",
-            category="", state=state, created_at=func.now(), updated_at=func.now(),
+            title=title,
+            description="",
+            clarified_need="",
+            cause="",
+            proposed_coordination="",
+            raised_by_name="",
+            channel="email",
+            raised_on=func.current_date(),
+            owning_area_id=_area(url),
+            kind="development_project",
+            category="",
+            state=state,
+            created_at=func.now(),
+            updated_at=func.now(),
         )
         .returning(m.Need.__table__.c.id),
     )
@@ -52,7 +63,11 @@ def _need(url, title, state="ready", efforts=()):
         _sql(
             url,
             m.NeedDepartment.__table__.insert().values(
-                need_id=need, department_id=department, role="lead", effort_days=days, created_at=func.now(),
+                need_id=need,
+                department_id=department,
+                role="lead",
+                effort_days=days,
+                created_at=func.now(),
                 updated_at=func.now(),
             ),
         )
@@ -67,8 +82,13 @@ def _score(client, url, need, level):
 
 def _meeting(client, url, **values):
     form = {
-        "area_id": str(_area(url)), "forum": "steering_group", "title": "Styrgruppen i december",
-        "held_on": "2026-12-10", "location": "Rum 4", "period_from": "2027-01-01", "period_to": "2027-06-30",
+        "area_id": str(_area(url)),
+        "forum": "steering_group",
+        "title": "Styrgruppen i december",
+        "held_on": "2026-12-10",
+        "location": "Rum 4",
+        "period_from": "2027-01-01",
+        "period_to": "2027-06-30",
     } | values
     response = post_form(client, "/meetings/new", form)
     assert response.status_code == 303, response.text[:500]
@@ -110,7 +130,13 @@ def test_a_new_steering_group_meeting_gets_the_ready_needs_best_ranked_first(dat
     assert _items(database_url, meeting) == [needs["Hög"], needs["Mellan"], needs["Låg"]]
     page = prepared["coordinator"].get(f"/meetings/{meeting}")
     assert page.status_code == 200 and "Styrgruppen i december" in page.text
-    assert _scalar(database_url, select(func.count()).select_from(m.ChangeRecord).where(m.ChangeRecord.object_type == "meeting")) == 1
+    assert (
+        _scalar(
+            database_url,
+            select(func.count()).select_from(m.ChangeRecord).where(m.ChangeRecord.object_type == "meeting"),
+        )
+        == 1
+    )
 
 
 def test_the_coordinator_changes_the_agenda_and_every_change_is_logged(database_url, prepared):
@@ -132,25 +158,35 @@ def test_the_coordinator_changes_the_agenda_and_every_change_is_logged(database_
     assert post_form(coordinator, f"/meetings/{meeting}/agenda/{low}/move", {"direction": "up"}).status_code == 422
     records = _sql(
         database_url,
-        select(m.ChangeRecord.action, m.ChangeRecord.after).where(m.ChangeRecord.object_type == "meeting").order_by(m.ChangeRecord.id),
+        select(m.ChangeRecord.action, m.ChangeRecord.after)
+        .where(m.ChangeRecord.object_type == "meeting")
+        .order_by(m.ChangeRecord.id),
     )
     assert len(records) == 4  # created, added, moved, removed
     agenda = sorted(records[-1][1]["agenda"], key=lambda row: row[1])  # [need, position] pairs
     assert [row[0] for row in agenda] == [needs["Låg"], needs["Mellan"], extra]
     # Only the area's coordinators (and admins) prepare the meeting.
-    assert post_form(prepared["member"], f"/meetings/{meeting}/agenda", {"need_id": str(needs["Hög"])}).status_code == 403
+    assert (
+        post_form(prepared["member"], f"/meetings/{meeting}/agenda", {"need_id": str(needs["Hög"])}).status_code == 403
+    )
 
 
 def test_the_cut_line_follows_the_entered_capacity(database_url, prepared):
     coordinator, it, needs = prepared["coordinator"], prepared["it"], prepared["needs"]
     meeting = _meeting(coordinator, database_url)
-    response = post_form(coordinator, f"/meetings/{meeting}/capacity", [("department_id", str(it)), ("available_days", "60")])
+    response = post_form(
+        coordinator, f"/meetings/{meeting}/capacity", [("department_id", str(it)), ("available_days", "60")]
+    )
     assert response.status_code == 303
     live = coordinator.get(f"/meetings/{meeting}/ranking").text
     # IT has 60 days: Hög (30) fits; Mellan (50) does not: the line; Låg is below it.
-    assert live.index(f"#{needs['Hög']} Hög") < live.index('class="cut-line"') < live.index(f"#{needs['Mellan']} Mellan")
-    assert "hx-trigger=\"every 10s\"" in live
-    bad = post_form(coordinator, f"/meetings/{meeting}/capacity", [("department_id", str(it)), ("available_days", "sextio")])
+    assert (
+        live.index(f"#{needs['Hög']} Hög") < live.index('class="cut-line"') < live.index(f"#{needs['Mellan']} Mellan")
+    )
+    assert 'hx-trigger="every 10s"' in live
+    bad = post_form(
+        coordinator, f"/meetings/{meeting}/capacity", [("department_id", str(it)), ("available_days", "sextio")]
+    )
     assert bad.status_code == 422 and f'href="#field-capacity_{it}"' in bad.text
     # Forcing Låg in (with a reason) puts it above the line.
     item = _item(database_url, meeting, needs["Låg"])
@@ -190,7 +226,12 @@ def test_closing_freezes_a_snapshot_that_later_changes_cannot_alter(database_url
     attendee = _scalar(database_url, select(m.Account.person_id).where(m.Account.username == "styrgrupp"))
     assert post_form(coordinator, f"/meetings/{meeting}/attendees", {"person_id": str(attendee)}).status_code == 303
     item = _item(database_url, meeting, needs["Hög"])
-    advice = {"notes": "Diskuterat", "advice": "now", "rationale": "Stor nytta", "version": str(_version(database_url, item))}
+    advice = {
+        "notes": "Diskuterat",
+        "advice": "now",
+        "rationale": "Stor nytta",
+        "version": str(_version(database_url, item)),
+    }
     post_form(member, f"/meetings/{meeting}/items/{item}", advice)
     assert coordinator.get(f"/meetings/{meeting}/minutes").status_code == 404  # no minutes before closing
     assert post_form(coordinator, f"/meetings/{meeting}/close", {}).status_code == 303
@@ -203,12 +244,19 @@ def test_closing_freezes_a_snapshot_that_later_changes_cannot_alter(database_url
     # Later changes: scores, weights and the need's title change; the minutes do not.
     _score(member, database_url, needs["Hög"], "0")
     _sql(database_url, update(m.Need).where(m.Need.id == needs["Hög"]).values(title="Nytt namn"))
-    assert _scalar(database_url, select(m.MeetingSnapshot.data).where(m.MeetingSnapshot.meeting_id == meeting)) == frozen
+    assert (
+        _scalar(database_url, select(m.MeetingSnapshot.data).where(m.MeetingSnapshot.meeting_id == meeting)) == frozen
+    )
     again = coordinator.get(f"/meetings/{meeting}/minutes").text
     assert "Hög" in again and "Nytt namn" not in again
     # A closed meeting's record cannot change through the app…
     assert post_form(coordinator, f"/meetings/{meeting}/agenda", {"need_id": str(needs["Låg"])}).status_code == 422
-    assert post_form(member, f"/meetings/{meeting}/items/{item}", advice | {"version": str(_version(database_url, item))}).status_code == 422
+    assert (
+        post_form(
+            member, f"/meetings/{meeting}/items/{item}", advice | {"version": str(_version(database_url, item))}
+        ).status_code
+        == 422
+    )
     assert post_form(coordinator, f"/meetings/{meeting}/close", {}).status_code == 422
     # …nor through the model.
     from sqlalchemy.orm import Session
@@ -230,10 +278,14 @@ def test_closing_freezes_a_snapshot_that_later_changes_cannot_alter(database_url
 
 def test_a_need_raised_at_a_dialogue_arena_meeting_has_the_meeting_as_its_origin(database_url, client_as):
     coordinator = client_as("coordinator")
-    meeting = _meeting(coordinator, database_url, forum="dialogue_arena", title="Dialogarena", period_from="", period_to="")
+    meeting = _meeting(
+        coordinator, database_url, forum="dialogue_arena", title="Dialogarena", period_from="", period_to=""
+    )
     assert _items(database_url, meeting) == []  # an arena's agenda is not built from the backlog
     response = post_form(
-        coordinator, f"/meetings/{meeting}/needs", {"title": "Fler laddplatser", "description": "Från institutionerna", "raised_by_name": "Kim"}
+        coordinator,
+        f"/meetings/{meeting}/needs",
+        {"title": "Fler laddplatser", "description": "Från institutionerna", "raised_by_name": "Kim"},
     )
     assert response.status_code == 303
     need = _scalar(database_url, select(m.RaisedAtMeeting.need_id).where(m.RaisedAtMeeting.meeting_id == meeting))
@@ -250,7 +302,11 @@ def test_only_an_areas_coordinators_create_its_meetings_and_bad_input_is_named(d
     form = {"area_id": str(_area(database_url)), "forum": "steering_group", "title": "X", "held_on": "2026-12-10"}
     assert post_form(member, "/meetings/new", form).status_code == 403
     coordinator = client_as("coordinator")
-    bad = post_form(coordinator, "/meetings/new", form | {"title": "", "held_on": "tisdag", "period_from": "2027-02-01", "period_to": "2027-01-01"})
+    bad = post_form(
+        coordinator,
+        "/meetings/new",
+        form | {"title": "", "held_on": "tisdag", "period_from": "2027-02-01", "period_to": "2027-01-01"},
+    )
     assert bad.status_code == 422
     for name in ("title", "held_on"):
         assert f'href="#field-{name}"' in bad.text

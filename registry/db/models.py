@@ -17,6 +17,18 @@ from registry.areas.models import (
 )
 from registry.changes.models import ChangeAction, ChangeRecord
 from registry.db.base import Base, metadata
+from registry.meetings.models import (
+    Advice,
+    AgendaItem,
+    DepartmentCapacity,
+    Forced,
+    Forum,
+    Meeting,
+    MeetingAttendee,
+    MeetingSnapshot,
+    MeetingState,
+    RaisedAtMeeting,
+)
 from registry.needs.models import (
     Channel,
     DepartmentRole,
@@ -31,18 +43,6 @@ from registry.needs.models import (
     NeedTag,
     NeedTransition,
     SavedView,
-)
-from registry.meetings.models import (
-    Advice,
-    AgendaItem,
-    DepartmentCapacity,
-    Forced,
-    Forum,
-    Meeting,
-    MeetingAttendee,
-    MeetingSnapshot,
-    MeetingState,
-    RaisedAtMeeting,
 )
 from registry.people.models import Person
 from registry.priorities.models import GoalWeighting, NeedScore, ScoringMethod, ScoringModel, StrategicGoal, Strategy

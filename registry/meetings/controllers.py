@@ -107,7 +107,8 @@ class MeetingPages(Controller):
         return form_page(
             title=_("New meeting"),
             intro=_(
-                "A steering group's agenda starts with the area's needs that are ready for it, best-ranked first; you can change it afterwards."
+                "A steering group's agenda starts with the area's needs that are ready for it, best-ranked first; "
+                "you can change it afterwards."
             ),
             fields=services.MEETING_FIELDS,
             values=values,
@@ -325,7 +326,8 @@ class MeetingPages(Controller):
             problem = {
                 "conflict": True,
                 "message": _(
-                    "Not saved: %(name)s saved this item after you opened it. Their version is shown; what you typed is kept below so that you can merge it and save again.",
+                    "Not saved: %(name)s saved this item after you opened it. Their version is shown; what you "
+                    "typed is kept below so that you can merge it and save again.",
                     name=item.edited_by_name or _("someone"),
                 ),
             }

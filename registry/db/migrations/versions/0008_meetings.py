@@ -6,10 +6,9 @@ Create Date: 2026-11-24 23:19:19.421686
 """
 from collections.abc import Sequence
 
+import advanced_alchemy.types
 import sqlalchemy as sa
 from alembic import op
-import advanced_alchemy.types
-
 
 revision: str = '0008'
 down_revision: str | None = '0005'
