@@ -130,7 +130,7 @@ def picture(
         )  # fmt: skip
     shown = departments
     if len(departments) > LABELLED:
-        shown = [d.key for d in metrics.departments[:LABELLED // 2]]
+        shown = [d.key for d in metrics.departments[: LABELLED // 2]]
     labels = {n: f"{graph.nodes[n]['label']} ({metrics.by_key[n].cluster})" for n in shown}
     labels |= {n: graph.nodes[n]["label"] for n in others}
     nx.draw_networkx_labels(graph, positions, labels=labels, ax=axes, font_size=8 if size == 8 else 7)

@@ -134,6 +134,7 @@ def _scope(department_ids: Collection[int] | None, area_id: int | None) -> Selec
         select(NeedLink.from_need_id).where(dependency, NeedLink.to_need_id.in_(touching_ids)),
     )
 
+
 def scope_filter(statement: Select, scope: Select | None, column=Need.id) -> Select:
     return statement if scope is None else statement.where(column.in_(scope))
 
@@ -150,4 +151,3 @@ async def needs_by_id(session: AsyncSession, ids: set[int]) -> dict[int, Need]:
     if not ids:
         return {}
     return {need.id: need for need in (await session.scalars(select(Need).where(Need.id.in_(sorted(ids))))).all()}
-

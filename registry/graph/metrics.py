@@ -233,4 +233,3 @@ def need_chain(dependencies: Iterable[tuple[int, int]], need_id: int, max_steps:
         return sorted(((n, s) for n, s in steps.items() if n != need_id), key=lambda pair: (pair[1], pair[0]))
 
     return NeedChain(depends_on=ordered(ahead), blocks=ordered(behind), cycles=cycles)
-
