@@ -416,7 +416,7 @@ def test_neighbourhoods_on_the_register_pages(english, database_url):
     assert "Gemensam skyltning" in staff
     area = anonymous_client.get("/areas/infrastruktur").text
     ties = parse(area).find("section", aria_labelledby="ties-heading").text
-    assert "Kommunikation" in ties and "VSO för kommunikation" in ties  # a tie outside the area
+    assert "Avd. för kommunikation" in ties and "VSO för kommunikation" in ties  # a tie outside the area
 
 
 def test_graph_costs_a_fixed_number_of_queries(english, database_url):
