@@ -59,7 +59,7 @@ OPEN = {"submitted", "clarified", "ready", "recommended", "approved", "deferred"
 #   U = ½+½+⅔+⅔+½+1+1+½+1+1 = 22/3;  L = S-H, F-H, I-H, K-H, U-H, B-H = 6;  F = K = H = 0.
 #   Check: the sum, 21, is Σ(distance − 1) over the pairs = 10·1 + 4·2 + 1·3.
 # Articulation points: only L (without it, H is alone); removing any other leaves the rest connected.
-# Clusters (greedy modularity on the weights): {S,F,I,K} and {U,B,L,H}.
+# Clusters (modularity on the weights): {S,F,I,K} and {U,B,L,H}.
 #   m = 16; strengths S7 F2 I5 K3 U7 B4 L3 H1 (sum 32). Inside {S,F,I,K}: 1+2+1+1+1 = 6, strength 17;
 #   inside {U,B,L,H}: 2+1+1+1 = 5, strength 15. Q = 6/16 − (17/32)² + 5/16 − (15/32)² = 190/1024.
 

@@ -29,12 +29,58 @@ LABELLED = 40  # above this many departments only the most central are labelled 
 
 
 def layout(graph: nx.Graph) -> dict[str, tuple[float, float]]:
-    """Positions in [-1, 1]², deterministic. Spring layout on the weights, with room for isolated nodes."""
+    """Positions in [-1, 1]², deterministic (seeded spring layout on the weights).
+
+    The largest connected part fills the picture; smaller parts and departments without ties are set
+    out in a band along the bottom, so that they neither fly off to a corner nor squash the rest."""
     if graph.number_of_nodes() == 0:
         return {}
-    spacing = 1.6 / math.sqrt(graph.number_of_nodes())
-    positions = nx.spring_layout(graph, weight="weight", seed=7, k=spacing, iterations=80)
+    labels = nx.get_node_attributes(graph, "label")
+    parts = sorted(
+        (sorted(c, key=lambda n: str(labels.get(n, n)).lower()) for c in nx.connected_components(graph)),
+        key=lambda c: (-len(c), str(labels.get(c[0], c[0])).lower()),
+    )
+    main, rest = parts[0], parts[1:]
+    positions = _fit(_spring(graph.subgraph(main)), (-1.0, 1.0), (-0.6 if rest else -1.0, 1.0))
+    if rest:
+        columns = min(len(rest), 12)
+        rows = math.ceil(len(rest) / columns)
+        height = 0.3 / rows
+        width = 2.0 / columns
+        for index, part in enumerate(rest):
+            row, column = divmod(index, columns)
+            x0 = -1.0 + column * width
+            y1 = -0.75 - row * height
+            positions |= _fit(
+                _spring(graph.subgraph(part)), (x0 + width * 0.2, x0 + width * 0.8), (y1 - height * 0.6, y1)
+            )
     return {node: (round(float(x), 4), round(float(y), 4)) for node, (x, y) in positions.items()}
+
+
+def _spring(part: nx.Graph) -> dict[str, tuple[float, float]]:
+    if part.number_of_nodes() == 1:
+        return {next(iter(part)): (0.0, 0.0)}
+    spacing = 1.6 / math.sqrt(part.number_of_nodes())
+    return nx.spring_layout(part, weight="weight", seed=7, k=spacing, iterations=80)
+
+
+def _fit(positions: dict, xs: tuple[float, float], ys: tuple[float, float]) -> dict[str, tuple[float, float]]:
+    """Scale positions into the box xs × ys, keeping the centre (a single node sits in the middle)."""
+    if not positions:
+        return {}
+    px = [p[0] for p in positions.values()]
+    py = [p[1] for p in positions.values()]
+    span_x = (max(px) - min(px)) or 1.0
+    span_y = (max(py) - min(py)) or 1.0
+    middle_x, middle_y = (max(px) + min(px)) / 2, (max(py) + min(py)) / 2
+    centre_x, centre_y = (xs[0] + xs[1]) / 2, (ys[0] + ys[1]) / 2
+    return {
+        node: (
+            centre_x + (x - middle_x) / span_x * (xs[1] - xs[0]),
+            centre_y + (y - middle_y) / span_y * (ys[1] - ys[0]),
+        )
+        for node, (x, y) in positions.items()
+    }
 
 
 def _plain(value: Any) -> Any:
@@ -99,15 +145,16 @@ def picture(
     figure = Figure(figsize=(size * 1.4, size), dpi=100)
     axes = figure.add_subplot()
     axes.set_axis_off()
+    dense = graph.number_of_edges() // 400  # above 400 ties, thinner and fainter lines
     if graph.number_of_edges():
         top = max(w for _a, _b, w in graph.edges(data="weight"))
         nx.draw_networkx_edges(
             graph,
             positions,
             ax=axes,
-            width=[0.6 + 5 * w / top for _a, _b, w in graph.edges(data="weight")],
+            width=[(0.6 + 5 * w / top) * (1 if dense < 1 else 0.5) for _a, _b, w in graph.edges(data="weight")],
             edge_color=["#888888" if kind == DEPARTMENT else "#cccccc" for _a, _b, kind in graph.edges(data="kind")],
-            alpha=0.8,
+            alpha=0.8 if dense < 1 else 0.2,
         )
     node_size = 900 if len(departments) <= LABELLED else 140
     for cluster in range(1, len(metrics.clusters) + 1):

@@ -2,7 +2,7 @@
 
 - the most central departments: by degree (how many departments it is tied to) and by betweenness
   (how often it lies on the shortest way between two other departments: a broker of coordination);
-- clusters: departments more tied to each other than to the rest (greedy modularity, weighted);
+- clusters: departments more tied to each other than to the rest (Louvain modularity, weighted, seeded);
 - articulation points: departments whose absence would split coordination in two;
 - the department pairs with the most shared open needs, and the needs that span the most departments;
 - dependency cycles between needs (A depends on B … depends on A: nothing in the cycle can start).
@@ -82,14 +82,28 @@ class Metrics:
 
 
 def clusters(graph: nx.Graph) -> list[set[str]]:
-    """Communities by greedy modularity on the weights; deterministic. Largest first, then by first label."""
-    if graph.number_of_nodes() == 0:
+    """Communities by modularity (Louvain, seeded) on the weights. Largest first, then by first label."""
+    return _clusters(_topology(graph), nx.get_node_attributes(graph, "label"))
+
+
+def _topology(graph: nx.Graph) -> nx.Graph:
+    """The nodes and weighted edges alone, as a graph of its own: the algorithms run several times
+    faster on it than on a view of a graph whose edges carry lists."""
+    plain = nx.Graph()
+    plain.add_nodes_from(graph)
+    plain.add_weighted_edges_from(graph.edges(data="weight"))
+    return plain
+
+
+def _clusters(plain: nx.Graph, labels: dict[str, str]) -> list[set[str]]:
+    if plain.number_of_nodes() == 0:
         return []
-    if graph.number_of_edges() == 0:
-        found = [{n} for n in graph]
+    if plain.number_of_edges() == 0:
+        found = [{n} for n in plain]
     else:
-        found = [set(c) for c in nx.community.greedy_modularity_communities(graph, weight="weight")]
-    labels = nx.get_node_attributes(graph, "label")
+        # Louvain with a fixed seed: the same graph always gets the same clusters (and it is several
+        # times faster than greedy modularity on a dense graph of 200 departments).
+        found = [set(c) for c in nx.community.louvain_communities(plain, weight="weight", seed=0)]
     return sorted(found, key=lambda c: (-len(c), min(labels[n].lower() for n in c)))
 
 
@@ -150,9 +164,10 @@ def measure(graph: nx.Graph, open_states: Collection[str] | None = None) -> Metr
     labels = nx.get_node_attributes(departments, "label")
     needs = graph.graph.get("needs", {})
     area_names = graph.graph.get("areas", {})
-    betweenness = nx.betweenness_centrality(departments, normalized=False) if len(departments) else {}
-    cut = set(nx.articulation_points(departments))
-    cluster_sets = clusters(departments)
+    plain = _topology(departments)
+    betweenness = nx.betweenness_centrality(plain, normalized=False) if len(plain) else {}
+    cut = set(nx.articulation_points(plain))
+    cluster_sets = _clusters(plain, labels)
     numbers = {node: number for number, members in enumerate(cluster_sets, 1) for node in members}
 
     standings = [
@@ -161,8 +176,8 @@ def measure(graph: nx.Graph, open_states: Collection[str] | None = None) -> Metr
             label=data["label"],
             name=data["name"],
             slug=data["slug"],
-            degree=departments.degree(node),
-            strength=int(departments.degree(node, weight="weight")),
+            degree=plain.degree(node),
+            strength=int(plain.degree(node, weight="weight")),
             betweenness=round(betweenness.get(node, 0.0), 4),
             cluster=numbers[node],
             articulation=node in cut,
