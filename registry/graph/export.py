@@ -180,7 +180,17 @@ def picture(
         shown = [d.key for d in metrics.departments[: LABELLED // 2]]
     labels = {n: f"{graph.nodes[n]['label']} ({metrics.by_key[n].cluster})" for n in shown}
     labels |= {n: graph.nodes[n]["label"] for n in others}
-    nx.draw_networkx_labels(graph, positions, labels=labels, ax=axes, font_size=8 if size == 8 else 7)
+    below = 0.07 if size == 8 else 0.025  # names under the markers, on a light box, not across them
+    label_positions = {n: (x, y - below) for n, (x, y) in positions.items()}
+    nx.draw_networkx_labels(
+        graph,
+        label_positions,
+        labels=labels,
+        ax=axes,
+        font_size=8 if size == 8 else 7,
+        verticalalignment="top",
+        bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none", "alpha": 0.8},
+    )
     axes.margins(0.12)
     figure.tight_layout()
     buffer = io.BytesIO()
