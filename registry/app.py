@@ -25,6 +25,7 @@ from registry.areas.api import AreaApi, DepartmentApi
 from registry.areas.controllers import OrganisationAdmin, OrganisationPages
 from registry.changes.controllers import ChangeLogPages
 from registry.config import Settings, async_url, get_settings
+from registry.graph.controllers import GraphPages
 from registry.health import health
 from registry.meetings.controllers import MeetingPages
 from registry.needs.api import NeedApi
@@ -82,6 +83,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             NeedPages,
             NeedTransferPages,
             IntakePages,
+            GraphPages,
             NeedApi,
             StrategyPages,
             StrategyAdmin,

@@ -100,6 +100,12 @@ ROUTES = [
     ("GET", "/needs/import", None, COORDINATORS, False),
     ("GET", "/needs/import/template.xlsx", None, COORDINATORS, False),
     ("GET", "/needs/{need}/edit", None, COORDINATORS, False),
+    ("GET", "/graph", None, STAFF, False),
+    ("GET", "/graph?area={area}&state=submitted&from=2020-01-01&min_weight=1&areas=1", None, STAFF, False),
+    ("GET", "/graph.json?state=submitted", None, STAFF, False),
+    ("GET", "/graph.graphml", None, STAFF, False),
+    ("GET", "/graph.svg", None, STAFF, False),
+    ("GET", "/graph.png?areas=1&institutions=1", None, STAFF, False),
     ("GET", "/intake", None, STAFF, False),
     ("GET", "/intake/similar?title=bokning", None, STAFF, False),
     ("GET", "/my/needs", None, STAFF, False),
@@ -462,7 +468,7 @@ def test_access_matrix(cell, role, method, path, body, allowed, writes):
             assert _change_count(database_url) == changes_before + 1, "one change record per write"
         return
     if role == "anonymous":
-        if path.startswith("/api/"):
+        if path.startswith("/api/") or path.split("?")[0].endswith(".json"):
             assert response.status_code == 401
         else:
             assert response.status_code == 303

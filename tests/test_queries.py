@@ -28,6 +28,7 @@ MEASURED = [
     "/api/v1/departments",
     "/api/v1/areas/styrning",
     "/api/v1/departments/hr",
+    "/graph",
 ]
 EXTRA = 20
 

@@ -16,6 +16,7 @@ from registry.areas import services
 from registry.changes import queries as change_queries
 from registry.db import models as m
 from registry.forms import FormErrors
+from registry.graph.neighbourhood import neighbourhood
 from registry.i18n import gettext as _
 from registry.i18n import lazy_gettext as _l
 from registry.i18n import ngettext
@@ -98,6 +99,11 @@ class OrganisationPages(Controller):
             context={
                 "area": area,
                 "departments": services.departments_of(area),
+                "hood": await neighbourhood(
+                    db_session,
+                    {ms.department_id for ms in area.memberships},
+                    with_needs=request.scope.get("user") is not None,
+                ),
                 "people": await services.list_people(db_session) if _is_admin(request) else [],
                 "institutions": await services.list_institutions(db_session) if _is_admin(request) else [],
                 **await _history_context(request, db_session, "support_area", area.id),
@@ -138,7 +144,9 @@ class OrganisationPages(Controller):
                 **await _history_context(request, db_session, "department", department.id),
                 "department": department,
                 "areas": services.areas_of(department),
-                "shared_with": await services.shared_with(db_session, department),
+                "hood": await neighbourhood(
+                    db_session, {department.id}, with_needs=request.scope.get("user") is not None
+                ),
             },
         )
 

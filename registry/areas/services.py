@@ -264,24 +264,6 @@ def areas_of(department: m.Department) -> list[m.SupportArea]:
     return sorted((ms.area for ms in department.memberships), key=lambda a: a.name.lower())
 
 
-async def shared_with(
-    session: AsyncSession, department: m.Department
-) -> list[tuple[m.Department, list[m.SupportArea]]]:
-    """The other departments this one shares an area with, and which areas they share."""
-    area_ids = [ms.area_id for ms in department.memberships]
-    others = await session.scalars(
-        select(m.AreaMembership)
-        .where(m.AreaMembership.area_id.in_(area_ids), m.AreaMembership.department_id != department.id)
-        .options(joinedload(m.AreaMembership.department), joinedload(m.AreaMembership.area))
-    )
-    shared: dict[int, tuple[m.Department, list[m.SupportArea]]] = {}
-    for membership in others:
-        shared.setdefault(membership.department_id, (membership.department, []))[1].append(membership.area)
-    for _other, areas in shared.values():
-        areas.sort(key=lambda area: area.name)
-    return sorted(shared.values(), key=lambda pair: (-len(pair[1]), pair[0].name))
-
-
 # ---------------------------------------------------------------- writing
 
 

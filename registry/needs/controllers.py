@@ -179,6 +179,7 @@ class NeedPages(Controller):
             if services.may_move(principal, need, state, department_ids)
         ]
         merged_into = await session.get(Need, need.merged_into_id) if need.merged_into_id else None
+        from registry.graph.neighbourhood import need_chain
         from registry.needs.routing import suggest_for
 
         return Template(
@@ -187,6 +188,7 @@ class NeedPages(Controller):
                 "need": need,
                 "timeline": await queries.timeline(session, need.id),
                 "links": await queries.links_of(session, need.id),
+                "chain": await need_chain(session, need.id),
                 "similar": await queries.similar(session, need.title, exclude_id=need.id),
                 "suggestions": await suggest_for(session, f"{need.title} {need.description} {need.cause}")
                 if services.may_edit(principal, need) and need.owning_area_id is None

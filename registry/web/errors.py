@@ -29,7 +29,8 @@ _NAMED_FIELD = re.compile(r"field `([^`]+)`")
 
 
 def _wants_json(request: Request) -> bool:
-    return request.url.path.startswith("/api/") or request.url.path.startswith("/schema")
+    path = request.url.path
+    return path.startswith(("/api/", "/schema")) or path.endswith(".json")
 
 
 def _title(status_code: int) -> str:
