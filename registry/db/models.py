@@ -15,6 +15,7 @@ from registry.areas.models import (
     SupportArea,
     VsoModel,
 )
+from registry.benefits.models import Benefit, BenefitType, Frequency, Measurement
 from registry.changes.models import ChangeAction, ChangeRecord
 from registry.db.base import Base, metadata
 from registry.needs.models import (
@@ -33,8 +34,38 @@ from registry.needs.models import (
     SavedView,
 )
 from registry.people.models import Person
+from registry.processes.models import (
+    AllocationUnit,
+    Mandate,
+    Process,
+    ProcessAppointment,
+    ProcessDepartment,
+    ProcessNeed,
+    RaciActivity,
+    RaciAssignment,
+    RaciColumn,
+    RaciColumnKind,
+    RaciValue,
+    TeamMember,
+)
 
 __all__ = [
+    "AllocationUnit",
+    "Benefit",
+    "BenefitType",
+    "Frequency",
+    "Mandate",
+    "Measurement",
+    "Process",
+    "ProcessAppointment",
+    "ProcessDepartment",
+    "ProcessNeed",
+    "RaciActivity",
+    "RaciAssignment",
+    "RaciColumn",
+    "RaciColumnKind",
+    "RaciValue",
+    "TeamMember",
     "Channel",
     "DepartmentRole",
     "LinkKind",
