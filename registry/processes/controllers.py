@@ -63,6 +63,15 @@ async def _process_or_404(session: AsyncSession, slug: str) -> Process:
     return process
 
 
+def _cells(values: list[Any]) -> dict[str, str]:
+    """The row's cells as posted: one "<column id>:<letter>" per select (an empty cell is "<column id>:")."""
+    cells: dict[str, str] = {}
+    for value in values:
+        column, _sep, letter = str(value).partition(":")
+        cells[column.strip()] = letter.strip()
+    return cells
+
+
 def _is_htmx_row(request: Request) -> bool:
     return bool(request.headers.get("hx-request")) and request.headers.get("hx-target", "").startswith("activity-")
 
@@ -457,7 +466,7 @@ class ProcessPages(Controller):
         process = await _process_or_404(session, slug)
         form = await request.form()
         name = form.get("name", "")
-        cells = {key.removeprefix("cell-"): form.get(key) for key in form if key.startswith("cell-")}
+        cells = _cells(form.getall("cells") if "cells" in form else [])
         principal = _principal(request)
         try:
             if activity_id is None:

@@ -407,9 +407,9 @@ def _clean_cells(cells: Mapping[Any, Any], columns: Mapping[int, RaciColumn]) ->
             continue
         value = str(raw or "").strip().upper()
         if column_id not in columns:
-            errors[f"cell-{key}"] = _("No such column in this matrix.")
+            errors["cells"] = _("No such column in this matrix.")
         elif value and value not in raci.VALUES:
-            errors[f"cell-{column_id}"] = _("Choose R, A, C or I, or leave the cell empty.")
+            errors["cells"] = _("Choose R, A, C or I, or leave the cell empty.")
         elif value:
             wanted[column_id] = RaciValue(value)
     return wanted, errors

@@ -232,42 +232,9 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_raci_assignment_activity_id'), ['activity_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_raci_assignment_column_id'), ['column_id'], unique=False)
 
-    op.drop_table('need_search_idx')
-    op.drop_table('need_search_data')
-    op.drop_table('need_search_docsize')
-    op.drop_table('need_search_config')
-    op.drop_table('need_search')
 
 
 def downgrade() -> None:
-    op.create_table('need_search',
-    sa.Column('title', sa.NullType(), nullable=True),
-    sa.Column('description', sa.NullType(), nullable=True),
-    sa.Column('cause', sa.NullType(), nullable=True)
-    )
-    op.create_table('need_search_config',
-    sa.Column('k', sa.NullType(), nullable=False),
-    sa.Column('v', sa.NullType(), nullable=True),
-    sa.PrimaryKeyConstraint('k'),
-    sqlite_with_rowid=False
-    )
-    op.create_table('need_search_docsize',
-    sa.Column('id', sa.INTEGER(), nullable=True),
-    sa.Column('sz', sa.BLOB(), nullable=True),
-    sa.PrimaryKeyConstraint('id')
-    )
-    op.create_table('need_search_data',
-    sa.Column('id', sa.INTEGER(), nullable=True),
-    sa.Column('block', sa.BLOB(), nullable=True),
-    sa.PrimaryKeyConstraint('id')
-    )
-    op.create_table('need_search_idx',
-    sa.Column('segid', sa.NullType(), nullable=False),
-    sa.Column('term', sa.NullType(), nullable=False),
-    sa.Column('pgno', sa.NullType(), nullable=True),
-    sa.PrimaryKeyConstraint('segid', 'term'),
-    sqlite_with_rowid=False
-    )
     with op.batch_alter_table('raci_assignment', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_raci_assignment_column_id'))
         batch_op.drop_index(batch_op.f('ix_raci_assignment_activity_id'))
