@@ -38,7 +38,7 @@ BENEFIT_FIELDS = [
         help=_l("What is measured, e.g. “lead time from application to decision”."),
     ),
     Field("description", _l("The benefit in words"), kind="textarea", max_length=5000),
-    Field("unit", _l("Unit"), max_length=40, help=_l("e.g. days, %, SEK, points of 5.")),
+    Field("unit", _l("Unit"), max_length=40, help=_l("e.g. days, percent, SEK, points out of 5.")),
     Field("baseline", _l("Baseline"), required=True, max_length=30, help=_l("The value before the change.")),
     Field("starts_on", _l("Baseline measured on"), kind="date", required=True),
     Field(

@@ -29,7 +29,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def unit_labels() -> dict[str, str]:
-    return {"hours_per_month": _("hours per month"), "percent": _("% of full time")}
+    return {"hours_per_month": _("hours per month"), "percent": _("percent of full time")}
 
 
 def mandate_labels() -> dict[str, str]:
