@@ -375,3 +375,45 @@ def test_process_pages_cost_a_fixed_number_of_statements(client_as, database_url
         )
     after = {path: count(path) for path in before}
     assert after == before
+
+
+def test_demo_processes_are_complete_and_load_once(database_url):
+    import asyncio
+
+    from registry.cli import _in_session
+    from registry.config import Settings
+    from registry.processes.demo import PROCESSES, load_demo_processes
+
+    url = database_url
+    before = _sql(url, select(func.count()).select_from(m.ChangeRecord))[0][0]
+    assert asyncio.run(_in_session(Settings(database_url=url), load_demo_processes)) == 0
+    assert _sql(url, select(func.count()).select_from(m.ChangeRecord))[0][0] == before
+    owner = _sql(url, select(m.Account.person_id).where(m.Account.username == "processagare"))[0][0]
+    for plan in PROCESSES:
+        process_id, owner_id = _sql(url, select(m.Process.id, m.Process.owner_id).where(m.Process.slug == plan.slug))[0]
+        assert owner_id == owner
+        current = _sql(
+            url,
+            select(m.ProcessAppointment.appointed_by_id).where(
+                m.ProcessAppointment.process_id == process_id, m.ProcessAppointment.ended_on.is_(None)
+            ),
+        )
+        assert [row.appointed_by_id for row in current] == [owner]
+        assert len(_sql(url, select(m.TeamMember.id).where(m.TeamMember.process_id == process_id))) == len(plan.team)
+        approved = _sql(
+            url,
+            select(m.Mandate.approved_by_id).where(
+                m.Mandate.process_id == process_id, m.Mandate.approved_at.is_not(None)
+            ),
+        )
+        assert [row.approved_by_id for row in approved] == [owner]
+        activities, columns, cells = _matrix(url, process_id)
+        matrix = {name: [cells.get((activity_id, c), "") for c in columns] for activity_id, name in activities}
+        assert len(matrix) == len(plan.activities) and raci.problems(matrix) == {}
+        measured = _sql(
+            url,
+            select(func.count(m.Measurement.id))
+            .join(m.Benefit, m.Benefit.id == m.Measurement.benefit_id)
+            .where(m.Benefit.process_id == process_id),
+        )[0][0]
+        assert measured == len(plan.measurements)

@@ -183,7 +183,54 @@ async def load_demo_processes(session: AsyncSession) -> int:
             continue
         await _create(session, owner, plan, departments, areas)
         made += 1
+    await _need_benefit(session, areas)
     return made
+
+
+async def _need_benefit(session: AsyncSession, areas) -> None:
+    """A benefit planned for an approved demo need of the infrastructure area, by its coordinator."""
+    coordinator = await _principal(session, "samordnare")
+    if coordinator is None or "infrastruktur" not in areas:
+        return
+    if await session.scalar(select(m.Benefit.id).where(m.Benefit.need_id.is_not(None)).limit(1)) is not None:
+        return
+    need = await session.scalar(
+        select(m.Need)
+        .where(m.Need.owning_area_id == areas["infrastruktur"].id, m.Need.state.in_(benefits.PLANNABLE_STATES))
+        .order_by(m.Need.id)
+        .limit(1)
+    )
+    if need is None:
+        return
+    today = date.today()
+    benefit = await _as(
+        coordinator,
+        lambda: benefits.save_benefit(
+            session,
+            coordinator,
+            {
+                "benefit_type": "quality",
+                "indicator": "Ärenden lösta vid första kontakten",
+                "description": "Fler får hjälp direkt, utan att skickas vidare.",
+                "unit": "%",
+                "baseline": "48",
+                "starts_on": today - timedelta(days=150),
+                "target": "70",
+                "target_date": today + timedelta(days=210),
+                "method": "Andel ärenden som stängs utan vidarebefordran, ur ärendesystemet.",
+                "frequency": "monthly",
+                "responsible_id": coordinator.person_id,
+            },
+            need=need,
+        ),
+    )
+    for days, value in ((-90, "52"), (-30, "57")):
+        await _as(
+            coordinator,
+            lambda days=days, value=value: benefits.add_measurement(
+                session, coordinator, benefit, {"measured_on": today + timedelta(days=days), "value": value}
+            ),
+        )
 
 
 async def _create(session: AsyncSession, owner: Principal, plan: DemoProcess, departments, areas) -> None:
