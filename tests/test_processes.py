@@ -417,3 +417,43 @@ def test_demo_processes_are_complete_and_load_once(database_url):
             .where(m.Benefit.process_id == process_id),
         )[0][0]
         assert measured == len(plan.measurements)
+
+
+PAGES = [
+    "/processes",
+    "/processes/new",
+    f"/processes/{KUNDTJANST}",
+    f"/processes/{KUNDTJANST}/edit",
+    f"/processes/{KUNDTJANST}/team/new",
+    f"/processes/{KUNDTJANST}/mandate/new",
+    f"/processes/{KUNDTJANST}/mandate/1",
+    f"/processes/{KUNDTJANST}/mandate/compare",
+    f"/processes/{KUNDTJANST}/raci",
+    "/benefits",
+    "/benefits/1",
+    "/benefits/1/edit",
+    "/benefits/new?process=kundtjanst-infrastruktur",
+]
+
+
+def test_process_and_benefit_pages_are_labelled_and_need_no_inline_code(client_as, database_url):
+    client = client_as("admin")
+    for url in PAGES:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        document = parse(response.text)
+        assert len(document.find_all("h1")) == 1, url
+        labels = {label.get("for") for label in document.find_all("label")}
+        for tag in ("input", "select", "textarea"):
+            for control in document.find_all(tag):
+                if control.get("type") in ("hidden", "submit"):
+                    continue
+                assert control.get("id") in labels or control.get("aria-label"), (url, control)
+        for table in document.find_all("table"):
+            assert table.find_all("caption") or table.find_all("th"), url
+            for header in table.find("thead").find_all("th"):
+                assert header.get("scope") == "col", (url, header)
+        assert all(script.get("src") and not script.text for script in document.find_all("script")), url
+        assert ' style="' not in response.text, url
+    image = parse(client.get("/benefits/1").text).find("img")
+    assert image.get("alt") and image.get("src") == "/benefits/1/chart.svg"
