@@ -23,6 +23,7 @@ from registry.accounts.controllers import AccountPages
 from registry.accounts.middleware import AuthenticationMiddleware
 from registry.areas.api import AreaApi, DepartmentApi
 from registry.areas.controllers import OrganisationAdmin, OrganisationPages
+from registry.benefits.controllers import BenefitPages
 from registry.changes.controllers import ChangeLogPages
 from registry.config import Settings, async_url, get_settings
 from registry.graph.controllers import GraphPages
@@ -33,6 +34,7 @@ from registry.needs.controllers import IntakePages, NeedPages
 from registry.needs.transfer_controllers import NeedTransferPages
 from registry.people.controllers import PeoplePages
 from registry.priorities.controllers import NeedScorePages, PriorityPages, ScoringPages, StrategyAdmin, StrategyPages
+from registry.processes.controllers import ProcessPages
 from registry.web.errors import exception_handlers
 from registry.web.language import set_language_choice
 from registry.web.middleware import RequestContextMiddleware, security_headers
@@ -84,6 +86,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             NeedTransferPages,
             IntakePages,
             GraphPages,
+            ProcessPages,
+            BenefitPages,
             NeedApi,
             StrategyPages,
             StrategyAdmin,

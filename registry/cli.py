@@ -138,6 +138,9 @@ def main(argv: list[str] | None = None) -> int:
 
             scored = asyncio.run(_in_session(settings, load_demo_scores))
             print(f"Demo scores created: {scored}", flush=True)
+            from registry.processes.demo import load_demo_processes
+
+            print(f"Demo processes created: {asyncio.run(_in_session(settings, load_demo_processes))}", flush=True)
     if settings.is_production and (problems := _production_problems(settings)):
         print("Refusing to start in production:\n- " + "\n- ".join(problems), file=sys.stderr)
         return 2

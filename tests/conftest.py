@@ -38,7 +38,10 @@ def prepare(url: str, *, demo: bool = True, needs: int = 0) -> None:
     settings = Settings(database_url=url)
     asyncio.run(_load_seed(settings))
     if demo:
+        from registry.processes.demo import load_demo_processes
+
         asyncio.run(_in_session(settings, load_demo))
+        asyncio.run(_in_session(settings, load_demo_processes))
     if needs:
         from registry.needs.demo import load_demo_needs
 

@@ -7,6 +7,8 @@ to the change log. Later issues add their routes to ROUTES.
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from sqlalchemy import create_engine, func, select, text
 
@@ -27,6 +29,19 @@ WEIGHTS = {"method": "weighted", "goal_weighting": "direct", "effort_half_days":
     f"weight_{name}": "2" for name in ("alignment", "benefit", "urgency", "risk_reduction", "breadth", "effort")
 } | {f"goal_{{goal{n}}}": "1" for n in range(1, 6)}
 COMPARISONS = {f"ahp_{{goal{a}}}_{{goal{b}}}": "3" for a in range(1, 6) for b in range(a + 1, 6)}
+PROCESS_OWNERS = {"process_owner", "admin"}  # the demo process owner owns the demo processes
+PROCESS_TEAM = {"process_owner", "coordinator", "admin"}  # the coordinator is the customer service's responsible
+BENEFIT_PLANNERS = {"coordinator", "steering_member", "department_head", "admin"}  # of the need's area
+KT = "/processes/kundtjanst-infrastruktur"
+BENEFIT_BODY = {
+    "benefit_type": "time",
+    "indicator": "Ledtid",
+    "baseline": "10",
+    "starts_on": "2026-01-01",
+    "target": "5",
+    "target_date": "2030-06-30",
+    "frequency": "monthly",
+}
 
 # method, path, form or JSON body, who may, whether it writes
 ROUTES = [
@@ -209,6 +224,69 @@ ROUTES = [
     ),
     ("POST", "/meetings/{meeting}/close", {}, COORDINATORS, True),
     ("POST", "/needs/{need}/scores", SCORES, STEERING, True),
+    ("GET", "/processes", None, STAFF, False),
+    ("GET", "/processes/new", None, PROCESS_OWNERS, False),
+    ("GET", KT, None, STAFF, False),
+    ("GET", f"{KT}/edit", None, PROCESS_OWNERS, False),
+    ("GET", f"{KT}/team/new", None, PROCESS_TEAM, False),
+    ("GET", KT + "/team/{team_member}/edit", None, PROCESS_TEAM, False),
+    ("GET", f"{KT}/mandate/new", None, PROCESS_TEAM, False),
+    ("GET", f"{KT}/mandate/1", None, STAFF, False),
+    ("GET", f"{KT}/mandate/compare?from=1&to=2", None, STAFF, False),
+    ("GET", f"{KT}/raci", None, STAFF, False),
+    ("GET", f"{KT}/raci.xlsx", None, STAFF, False),
+    ("POST", "/processes/new", {"name": "Examination"}, PROCESS_OWNERS, True),
+    ("POST", f"{KT}/edit", {"name": "Kundtjänst för infrastrukturtjänster", "description": "Ny"}, PROCESS_OWNERS, True),
+    ("POST", f"{KT}/appoint", {"person_id": "{person}", "starts_on": "{today}"}, PROCESS_OWNERS, True),
+    (
+        "POST",
+        f"{KT}/team/new",
+        {"person_id": "{person}", "role": "Testare", "allocation": "4", "allocation_unit": "hours_per_month"},
+        PROCESS_TEAM,
+        True,
+    ),
+    (
+        "POST",
+        KT + "/team/{team_member}/edit",
+        {"person_id": "{person}", "role": "Ny roll", "allocation": "10", "allocation_unit": "percent"},
+        PROCESS_TEAM,
+        True,
+    ),
+    ("POST", KT + "/team/{team_member}/delete", {}, PROCESS_TEAM, True),
+    (
+        "POST",
+        f"{KT}/mandate/new",
+        {"purpose": "Nytt syfte", "starts_on": "2026-01-01", "ends_on": "2030-12-31"},
+        PROCESS_TEAM,
+        True,
+    ),
+    ("POST", f"{KT}/mandate/2/approve", {}, PROCESS_OWNERS, True),
+    ("POST", f"{KT}/raci/activities", {"name": "Ny aktivitet", "cells": "{raci_person}:A"}, PROCESS_TEAM, True),
+    (
+        "POST",
+        KT + "/raci/activities/{activity}",
+        {"name": "Ta emot ärenden", "cells": "{raci_person}:A"},
+        PROCESS_TEAM,
+        True,
+    ),
+    ("POST", KT + "/raci/activities/{activity}/move", {"direction": "down"}, PROCESS_TEAM, True),
+    ("POST", KT + "/raci/activities/{activity}/delete", {}, PROCESS_TEAM, True),
+    ("POST", f"{KT}/raci/columns", {"kind": "role", "role_name": "Servicedesk"}, PROCESS_TEAM, True),
+    ("POST", KT + "/raci/columns/{raci_free}/delete", {}, PROCESS_TEAM, True),
+    ("POST", f"{KT}/needs", {"need_id": "{need}"}, PROCESS_TEAM, True),
+    ("POST", KT + "/needs/{need2}/delete", {}, PROCESS_TEAM, True),
+    ("GET", "/benefits", None, STAFF, False),
+    ("GET", "/benefits?status=on_track&type=time&belongs_to=process", None, STAFF, False),
+    ("GET", "/benefits/{benefit}", None, STAFF, False),
+    ("GET", "/benefits/{benefit}/chart.svg", None, STAFF, False),
+    ("GET", "/benefits/new?process=kundtjanst-infrastruktur", None, PROCESS_TEAM, False),
+    ("GET", "/benefits/new?need={approved_need}", None, BENEFIT_PLANNERS, False),
+    ("GET", "/benefits/{benefit}/edit", None, PROCESS_TEAM, False),
+    ("POST", "/benefits/new?process=kundtjanst-infrastruktur", BENEFIT_BODY, PROCESS_TEAM, True),
+    ("POST", "/benefits/new?need={approved_need}", BENEFIT_BODY, BENEFIT_PLANNERS, True),
+    ("POST", "/benefits/{benefit}/edit", BENEFIT_BODY, PROCESS_TEAM, True),
+    ("POST", "/benefits/{benefit}/measurements", {"measured_on": "{today}", "value": "3,5"}, PROCESS_TEAM, True),
+    ("POST", "/benefits/{benefit}/measurements/{measurement}/delete", {}, PROCESS_TEAM, True),
 ]
 
 
@@ -348,8 +426,9 @@ def _ids(database_url: str) -> dict[str, int]:
             .values(meeting_id=meetings[0], person_id=newcomer, created_at=func.now(), updated_at=func.now())
             .returning(m.MeetingAttendee.__table__.c.id)
         ).scalar_one()
+        process_ids = _process_ids(connection, area, need_ids[1])
     engine.dispose()
-    return {
+    return process_ids | {
         "person": person,
         "assignment": assignment,
         "hr": hr,
@@ -370,6 +449,67 @@ def _ids(database_url: str) -> dict[str, int]:
         "item2": items[1],
         "attendee": attendee,
         **{f"goal{n}": goal for n, goal in enumerate(goals, start=1)},
+    }
+
+
+def _process_ids(connection, area: int, linked_need: int) -> dict[str, object]:
+    """Ids in the demo process "Kundtjänst för infrastrukturtjänster", a draft mandate to approve, a
+    need it is linked to, and an approved need to plan benefits for."""
+    process = connection.execute(select(m.Process.id).where(m.Process.slug == "kundtjanst-infrastruktur")).scalar_one()
+    stamp = {"created_at": func.now(), "updated_at": func.now()}
+    connection.execute(m.ProcessNeed.__table__.insert().values(process_id=process, need_id=linked_need, **stamp))
+    draft = connection.execute(select(m.Mandate.__table__).where(m.Mandate.process_id == process)).first()._asdict()
+    connection.execute(
+        m.Mandate.__table__.insert().values(
+            {k: v for k, v in draft.items() if k not in ("id", "approved_at", "approved_by_id")}
+            | {"version": 2, "approved_by_name": "", "purpose": "Utkast"}
+        )
+    )
+    approved_need = connection.execute(
+        m.Need.__table__.insert()
+        .values(
+            title="Godkänt behov",
+            description="",
+            clarified_need="",
+            cause="",
+            proposed_coordination="",
+            raised_by_name="",
+            channel="email",
+            raised_on=func.current_date(),
+            owning_area_id=area,
+            kind="development_project",
+            category="",
+            state="approved",
+            **stamp,
+        )
+        .returning(m.Need.__table__.c.id)
+    ).scalar_one()
+    columns = {
+        kind: column_id
+        for column_id, kind in connection.execute(
+            select(m.RaciColumn.id, m.RaciColumn.kind).where(m.RaciColumn.process_id == process)
+        )
+    }
+    benefit = connection.execute(select(m.Benefit.id).where(m.Benefit.process_id == process)).scalar_one()
+    return {
+        "team_member": connection.execute(
+            select(func.min(m.TeamMember.id)).where(m.TeamMember.process_id == process)
+        ).scalar(),
+        "activity": connection.execute(
+            select(m.RaciActivity.id).where(m.RaciActivity.process_id == process).order_by(m.RaciActivity.position)
+        ).first()[0],
+        "raci_person": columns["person"],
+        "raci_free": connection.execute(
+            select(m.RaciColumn.id)
+            .join(m.Department, m.Department.id == m.RaciColumn.department_id)
+            .where(m.RaciColumn.process_id == process, m.Department.slug == "fastighets-och-campusplanering")
+        ).scalar_one(),
+        "benefit": benefit,
+        "measurement": connection.execute(
+            select(func.min(m.Measurement.id)).where(m.Measurement.benefit_id == benefit)
+        ).scalar(),
+        "approved_need": approved_need,
+        "today": date.today().isoformat(),
     }
 
 

@@ -24,6 +24,8 @@ class Principal:
     responsible_for: frozenset[int] = frozenset()  # area ids where VSO-ansvarig
     head_of: frozenset[int] = frozenset()  # department ids
     deputy_of: frozenset[int] = frozenset()  # department ids
+    processes_owned: frozenset[int] = frozenset()  # process ids where process owner
+    process_responsible_of: frozenset[int] = frozenset()  # process ids where the current process responsible
 
     @property
     def is_admin(self) -> bool:
@@ -62,10 +64,17 @@ async def load_roles(session: AsyncSession, person_id: int) -> dict[str, frozens
             ),
             select(literal("head"), literal(""), m.Department.id).where(m.Department.head_id == person_id),
             select(literal("deputy"), literal(""), m.Department.id).where(m.Department.deputy_head_id == person_id),
+            select(literal("process_owner"), literal(""), m.Process.id).where(m.Process.owner_id == person_id),
+            select(literal("process_responsible"), literal(""), m.ProcessAppointment.process_id).where(
+                m.ProcessAppointment.person_id == person_id, m.ProcessAppointment.ended_on.is_(None)
+            ),
         )
     )
     roles: set[Role] = set()
-    found: dict[str, set[int]] = {key: set() for key in ("coordinator", "steering", "responsible", "head", "deputy")}
+    found: dict[str, set[int]] = {
+        key: set()
+        for key in ("coordinator", "steering", "responsible", "head", "deputy", "process_owner", "process_responsible")
+    }
     for kind, role, scope_id in rows:
         if kind == "assigned":
             roles.add(Role(role))
@@ -94,4 +103,6 @@ async def load_roles(session: AsyncSession, person_id: int) -> dict[str, frozens
         "responsible_for": frozenset(found["responsible"]),
         "head_of": frozenset(found["head"]),
         "deputy_of": frozenset(found["deputy"]),
+        "processes_owned": frozenset(found["process_owner"]),
+        "process_responsible_of": frozenset(found["process_responsible"]),
     }

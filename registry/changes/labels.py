@@ -19,6 +19,13 @@ OBJECT_TYPES = {
     "need_score": _l("Score"),
     "meeting": _l("Meeting"),
     "agenda_item": _l("Agenda item"),
+    "process": _l("Process"),
+    "process_team_member": _l("Process team member"),
+    "process_mandate": _l("Mandate"),
+    "raci_activity": _l("RACI activity"),
+    "raci_column": _l("RACI column"),
+    "benefit": _l("Benefit"),
+    "benefit_measurement": _l("Measurement"),
 }
 
 _EXTRA_FIELDS = {
@@ -59,14 +66,39 @@ _EXTRA_FIELDS = {
     "closed_at": _l("Closed"),
 }
 
+_PROCESS_EXTRA_FIELDS = {
+    "need_ids": _l("Needs"),
+    "appointments": _l("Process responsible (from, person, until)"),
+    "activities": _l("RACI activities"),
+    "cells": _l("RACI cells"),
+    "version": _l("Version"),
+    "approved_at": _l("Approved"),
+    "approved_by_name": _l("Approved by"),
+    "approved_by_id": _l("Approved by"),
+    "drafted_by_name": _l("Drafted by"),
+    "drafted_by_id": _l("Drafted by"),
+    "position": _l("Position"),
+    "kind": _l("Kind"),
+    "role_name": _l("Role"),
+    "process_id": _l("Process"),
+    "need_id": _l("Need"),
+    "benefit_id": _l("Benefit"),
+    "recorded_by_name": _l("Recorded by"),
+    "column": _l("RACI column"),
+}
+
 
 @cache
 def _field_labels() -> dict:
     from registry.areas.services import AREA_FIELDS, DEPARTMENT_FIELDS
+    from registry.benefits.services import BENEFIT_FIELDS, MEASUREMENT_FIELDS
     from registry.people.services import ACCOUNT_FIELDS, PERSON_FIELDS
+    from registry.processes.services import MANDATE_FIELDS, PROCESS_FIELDS, TEAM_FIELDS
 
-    labels = dict(_EXTRA_FIELDS)
+    labels = dict(_EXTRA_FIELDS) | _PROCESS_EXTRA_FIELDS
     for spec in AREA_FIELDS + DEPARTMENT_FIELDS + PERSON_FIELDS + ACCOUNT_FIELDS:
+        labels.setdefault(spec.name, spec.label)
+    for spec in PROCESS_FIELDS + TEAM_FIELDS + MANDATE_FIELDS + BENEFIT_FIELDS + MEASUREMENT_FIELDS:
         labels.setdefault(spec.name, spec.label)
     return labels
 

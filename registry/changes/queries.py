@@ -160,6 +160,9 @@ _REFERENCES = {
     "department_ids": "department",
     "area_id": "area",
     "area_ids": "area",
+    "owner_id": "person",
+    "responsible_id": "person",
+    "owning_area_id": "area",
 }
 
 

@@ -15,6 +15,7 @@ from registry.areas.models import (
     SupportArea,
     VsoModel,
 )
+from registry.benefits.models import Benefit, BenefitType, Frequency, Measurement
 from registry.changes.models import ChangeAction, ChangeRecord
 from registry.db.base import Base, metadata
 from registry.meetings.models import (
@@ -46,6 +47,20 @@ from registry.needs.models import (
 )
 from registry.people.models import Person
 from registry.priorities.models import GoalWeighting, NeedScore, ScoringMethod, ScoringModel, StrategicGoal, Strategy
+from registry.processes.models import (
+    AllocationUnit,
+    Mandate,
+    Process,
+    ProcessAppointment,
+    ProcessDepartment,
+    ProcessNeed,
+    RaciActivity,
+    RaciAssignment,
+    RaciColumn,
+    RaciColumnKind,
+    RaciValue,
+    TeamMember,
+)
 
 __all__ = [
     "Advice",
@@ -64,6 +79,22 @@ __all__ = [
     "ScoringModel",
     "StrategicGoal",
     "Strategy",
+    "AllocationUnit",
+    "Benefit",
+    "BenefitType",
+    "Frequency",
+    "Mandate",
+    "Measurement",
+    "Process",
+    "ProcessAppointment",
+    "ProcessDepartment",
+    "ProcessNeed",
+    "RaciActivity",
+    "RaciAssignment",
+    "RaciColumn",
+    "RaciColumnKind",
+    "RaciValue",
+    "TeamMember",
     "Channel",
     "DepartmentRole",
     "LinkKind",

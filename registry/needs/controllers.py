@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.accounts.guards import logged_in
 from registry.accounts.principal import Principal
+from registry.benefits.for_need import need_context
 from registry.db import models as m
 from registry.forms import FormErrors
 from registry.i18n import gettext as _
@@ -200,6 +201,7 @@ class NeedPages(Controller):
                 "labels": _labels(),
                 "errors": errors.errors if errors else {},
                 "closed": need.state in lifecycle.CLOSED,
+                **await need_context(session, principal, need),
             },
             status_code=status,
         )

@@ -1,7 +1,7 @@
 """meetings
 
 Revision ID: 0008
-Revises: 0005
+Revises: 0006
 Create Date: 2026-11-24 23:19:19.421686
 """
 from collections.abc import Sequence
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = '0008'
-down_revision: str | None = '0005'
+down_revision: str | None = '0006'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,0 +1,1 @@
+"""Benefits realisation (nyttorealisering): benefits of a need or a process, measured and followed up."""

@@ -1,0 +1,1 @@
+"""Processes (services such as admissions): owner, process responsible, team, mandate, RACI matrix."""
