@@ -434,3 +434,27 @@ def test_anonymous_visitors_do_not_see_the_graph(anonymous_client):
     response = anonymous_client.get("/graph.json")
     assert response.status_code in (303, 401)
     assert re.match(r"/login\?next=", anonymous_client.get("/graph").headers["location"])
+
+
+def test_the_registrys_process_teams_tie_their_members_departments(database_url):
+    """The demo processes' teams (registry/processes/demo.py) come from several departments; the
+    loader turns each current team into one tie between every pair of them."""
+    import asyncio
+
+    from sqlalchemy.ext.asyncio import async_sessionmaker
+
+    from registry.app import create_engine as app_engine
+    from registry.config import Settings
+    from registry.graph import load
+
+    async def facts():
+        engine = app_engine(Settings(database_url=database_url))
+        async with async_sessionmaker(engine)() as session:
+            found = await load.register(session)
+        await engine.dispose()
+        return found
+
+    teams = asyncio.run(facts()).process_teams
+    assert {team.name for team in teams} >= {"Antagning"}
+    assert all(len(team.department_ids) >= 1 for team in teams)
+    assert any(len(team.department_ids) >= 2 for team in teams)

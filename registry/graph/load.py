@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Collection
+from datetime import date
 
-from sqlalchemy import Select, select, union
+from sqlalchemy import Select, or_, select, union
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.db import models as m
@@ -17,6 +18,7 @@ from registry.graph.build import (
     InstitutionFacts,
     LinkFacts,
     NeedFacts,
+    ProcessTeamFacts,
     RegistryFacts,
     dependencies_of,
 )
@@ -44,8 +46,22 @@ async def register(session: AsyncSession) -> RegistryFacts:
             select(m.SupportArea.id, m.SupportArea.name, m.SupportArea.slug).order_by(m.SupportArea.name)
         )
     ]
-    # process teams: wired when the processes package lands
-    return RegistryFacts(departments=departments, areas=areas, process_teams=[])
+    # A process team ties the departments its current members come from.
+    teams: dict[tuple[int, str], set[int]] = {}
+    today = date.today()
+    for process_id, name, department_id in await session.execute(
+        select(m.Process.id, m.Process.name, m.TeamMember.department_id)
+        .join(m.TeamMember, m.TeamMember.process_id == m.Process.id)
+        .where(
+            m.TeamMember.department_id.is_not(None),
+            or_(m.TeamMember.ends_on.is_(None), m.TeamMember.ends_on >= today),
+        )
+    ):
+        teams.setdefault((process_id, name), set()).add(department_id)
+    process_teams = [
+        ProcessTeamFacts(name=name, department_ids=frozenset(ids)) for (_id, name), ids in sorted(teams.items())
+    ]
+    return RegistryFacts(departments=departments, areas=areas, process_teams=process_teams)
 
 
 async def registry(
