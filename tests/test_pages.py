@@ -156,10 +156,13 @@ def test_department_page_shows_its_areas_and_the_departments_it_shares_them_with
         assert len(shared_rows) == 1 and len(shared_rows[0]) == 1  # the "shares no area" row
         return
     shown = {cells[0].text: {a.text for a in cells[1].find_all("a")} for cells in shared_rows}
-    assert shown == expected
+    # Every department it shares areas with, with those areas; a department tied only by something
+    # else (the demo process teams) shows no shared area.
+    assert {other: areas for other, areas in shown.items() if areas} == expected
+    assert set(expected) <= set(shown)
     counts = [int(cells[2].text) for cells in shared_rows]
-    assert counts == sorted(counts, reverse=True), "most shared areas first"
-    assert all(int(cells[2].text) == len(expected[cells[0].text]) for cells in shared_rows)
+    assert counts == sorted(counts, reverse=True), "heaviest ties first"
+    assert all(int(cells[2].text) >= len(expected.get(cells[0].text, ())) for cells in shared_rows)
 
 
 def test_library_shares_two_areas_with_support_for_education_and_research(client):
