@@ -25,6 +25,7 @@ from registry.areas.api import AreaApi, DepartmentApi
 from registry.areas.controllers import OrganisationAdmin, OrganisationPages
 from registry.changes.controllers import ChangeLogPages
 from registry.config import Settings, async_url, get_settings
+from registry.decisions.controllers import DecisionPages
 from registry.health import health
 from registry.needs.api import NeedApi
 from registry.needs.controllers import IntakePages, NeedPages
@@ -87,6 +88,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             PriorityPages,
             ScoringPages,
             NeedScorePages,
+            DecisionPages,
             AreaApi,
             DepartmentApi,
             health,

@@ -17,6 +17,8 @@ OBJECT_TYPES = {
     "strategic_goal": _l("Strategic goal"),
     "scoring_model": _l("Scoring model"),
     "need_score": _l("Score"),
+    "recommendation": _l("Recommendation"),
+    "line_decision": _l("Line decision"),
 }
 
 _EXTRA_FIELDS = {
@@ -45,6 +47,20 @@ _EXTRA_FIELDS = {
     "risk_reduction": _l("Risk reduction"),
     "alignment": _l("Strategic alignment"),
     "rater_name": _l("Rater"),
+    "need_id": _l("Need"),
+    "state": _l("State"),
+    "meeting_id": _l("Meeting"),
+    "outcome": _l("Outcome"),
+    "rationale": _l("Rationale"),
+    "recorded_on": _l("Date of the recommendation"),
+    "recorded_by_id": _l("Recorded by"),
+    "recorded_by_name": _l("Recorded by (name)"),
+    "committed_days": _l("Committed person-days"),
+    "decided_on": _l("Date of the decision"),
+    "decided_by_id": _l("Decided by"),
+    "decided_by_name": _l("Decided by (name)"),
+    "recommendation_id": _l("Recommendation answered"),
+    "supersedes_id": _l("Supersedes decision"),
 }
 
 

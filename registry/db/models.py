@@ -17,6 +17,7 @@ from registry.areas.models import (
 )
 from registry.changes.models import ChangeAction, ChangeRecord
 from registry.db.base import Base, metadata
+from registry.decisions.models import DecisionOutcome, LineDecision, Recommendation, RecommendationOutcome
 from registry.needs.models import (
     Channel,
     DepartmentRole,
@@ -36,6 +37,10 @@ from registry.people.models import Person
 from registry.priorities.models import GoalWeighting, NeedScore, ScoringMethod, ScoringModel, StrategicGoal, Strategy
 
 __all__ = [
+    "DecisionOutcome",
+    "LineDecision",
+    "Recommendation",
+    "RecommendationOutcome",
     "GoalWeighting",
     "NeedScore",
     "ScoringMethod",
