@@ -46,9 +46,8 @@ async def need_context(session: AsyncSession, need: Need, principal: Principal |
     decisions = await queries.for_need(session, need, principal)
     return {
         "decisions": decisions,
-        "may_recommend": services.may_recommend(principal, need)
-        and need.owning_area_id is not None
-        and need.state in (NeedState.ready, NeedState.recommended),
+        "may_recommend": services.may_recommend(principal, need) and need.owning_area_id is not None,
+        "recommend_open": need.state in (NeedState.ready, NeedState.recommended),
         "may_decide_any": any(line.may_decide for line in decisions.lines),
         "reader_is_admin": principal is not None and principal.is_admin,
         "recommendation_labels": services.recommendation_labels(),
@@ -173,7 +172,7 @@ def export_frame(rows: list[queries.RegisterRow], names: dict[str, Any]) -> pd.D
     columns = {
         "day": _("Date"),
         "kind": _("Kind"),
-        "id": _("Number"),
+        "id": _("Record number"),
         "need": _("Need"),
         "title": _("Title"),
         "area": _("Support-service area"),
@@ -183,7 +182,7 @@ def export_frame(rows: list[queries.RegisterRow], names: dict[str, Any]) -> pd.D
         "rationale": _("Rationale"),
         "by": _("Recorded by"),
         "meeting": _("Meeting"),
-        "status": _("Status"),
+        "status": _("Superseded"),
         "supersedes": _("Supersedes decision"),
     }
     records = [

@@ -337,19 +337,19 @@ def _statement(register_filter: RegisterFilter) -> Select:
     decisions = (
         select(
             literal("decision", String).label("kind"),
-            LineDecision.id,
-            LineDecision.need_id,
-            Need.title,
-            decision_area,
-            LineDecision.department_id,
-            type_coerce(LineDecision.outcome, String),
-            LineDecision.rationale,
-            LineDecision.committed_days,
-            LineDecision.decided_on,
-            LineDecision.decided_by_name,
-            answered.meeting_id,
-            case((exists().where(later.supersedes_id == LineDecision.id), 1), else_=0),
-            LineDecision.supersedes_id,
+            LineDecision.id.label("id"),
+            LineDecision.need_id.label("need_id"),
+            Need.title.label("need_title"),
+            decision_area.label("area_id"),
+            LineDecision.department_id.label("department_id"),
+            type_coerce(LineDecision.outcome, String).label("outcome"),
+            LineDecision.rationale.label("rationale"),
+            LineDecision.committed_days.label("committed_days"),
+            LineDecision.decided_on.label("day"),
+            LineDecision.decided_by_name.label("by_name"),
+            answered.meeting_id.label("meeting_id"),
+            case((exists().where(later.supersedes_id == LineDecision.id), 1), else_=0).label("superseded"),
+            LineDecision.supersedes_id.label("supersedes_id"),
         )
         .join(Need, Need.id == LineDecision.need_id)
         .outerjoin(answered, answered.id == LineDecision.recommendation_id)
