@@ -440,3 +440,34 @@ def test_demo_decisions_are_made_through_the_services_and_only_once(database_url
     # Every decided demo need got there by its departments' decisions.
     states = {s for (s,) in _sql(database_url, select(m.Need.state).join(m.Recommendation))}
     assert NeedState.recommended in states and states & {NeedState.approved, NeedState.rejected, NeedState.deferred}
+
+
+def _count_queries(client, path):
+    from sqlalchemy import event
+    from sqlalchemy.engine import Engine
+
+    statements: list[str] = []
+
+    def count(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    event.listen(Engine, "before_cursor_execute", count)
+    try:
+        response = client.get(path)
+    finally:
+        event.remove(Engine, "before_cursor_execute", count)
+    assert response.status_code == 200
+    return len(statements)
+
+
+def test_pages_cost_the_same_queries_whatever_the_number_of_decisions(client_as, open_as, database_url, recommended):
+    need_id, it, hr = recommended
+    head, deputy, head_hr = client_as("department_head"), client_as("deputy_head"), open_as("chef.hr")
+    paths = [f"/needs/{need_id}", "/decisions", "/my/decisions"]
+    few = [_count_queries(head, path) for path in paths]
+    for n in range(3):
+        assert _decide(head if n % 2 else deputy, need_id, it, "defer", f"Omgång {n}", days="").status_code == 303
+    assert _decide(head_hr, need_id, hr, "approve", days="2").status_code == 303
+    other = _ready_need(client_as("coordinator"), database_url)
+    assert _recommend(client_as("steering_member"), other).status_code == 303
+    assert [_count_queries(head, path) for path in paths] == few

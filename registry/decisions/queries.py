@@ -10,7 +10,21 @@ from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
 
-from sqlalchemy import Select, String, case, exists, func, literal, null, select, type_coerce, union_all
+from sqlalchemy import (
+    BigInteger,
+    Numeric,
+    Select,
+    String,
+    case,
+    cast,
+    exists,
+    func,
+    literal,
+    null,
+    select,
+    type_coerce,
+    union_all,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased, joinedload
 
@@ -111,20 +125,16 @@ async def for_need(session: AsyncSession, need: Need, principal: Any) -> NeedDec
     )
     rows = list(need.departments)
     ids = [row.department_id for row in rows]
-    departments = (
-        {
-            d.id: d
-            for d in (
-                await session.scalars(
-                    select(m.Department)
-                    .where(m.Department.id.in_(ids))
-                    .options(joinedload(m.Department.head), joinedload(m.Department.deputy_head))
-                )
-            ).unique()
-        }
-        if ids
-        else {}
-    )
+    departments = {
+        d.id: d
+        for d in (
+            await session.scalars(
+                select(m.Department)
+                .where(m.Department.id.in_(ids))
+                .options(joinedload(m.Department.head), joinedload(m.Department.deputy_head))
+            )
+        ).unique()
+    }
     round_id = recommendations[0].id if recommendations else None
     current = current_of(decisions, round_id)
     lines = [
@@ -185,24 +195,19 @@ async def desk(
         )
     ).all()
     need_ids = sorted({need.id for need, _d, _e in rows})
-    latest: dict[int, Recommendation] = {}
-    decided: list[LineDecision] = []
-    if need_ids:
-        newest = (
-            select(func.max(Recommendation.id))
-            .where(Recommendation.need_id.in_(need_ids))
-            .group_by(Recommendation.need_id)
-        )
-        latest = {
-            r.need_id: r for r in (await session.scalars(select(Recommendation).where(Recommendation.id.in_(newest))))
-        }
-        decided = list(
-            (
-                await session.scalars(
-                    select(LineDecision).where(LineDecision.need_id.in_(need_ids), LineDecision.department_id.in_(ids))
-                )
-            ).all()
-        )
+    newest = (
+        select(func.max(Recommendation.id)).where(Recommendation.need_id.in_(need_ids)).group_by(Recommendation.need_id)
+    )
+    latest = {
+        r.need_id: r for r in (await session.scalars(select(Recommendation).where(Recommendation.id.in_(newest))))
+    }
+    decided = list(
+        (
+            await session.scalars(
+                select(LineDecision).where(LineDecision.need_id.in_(need_ids), LineDecision.department_id.in_(ids))
+            )
+        ).all()
+    )
     by_need: dict[int, list[LineDecision]] = {}
     for decision in decided:
         by_need.setdefault(decision.need_id, []).append(decision)
@@ -324,15 +329,15 @@ def _statement(register_filter: RegisterFilter) -> Select:
         Recommendation.need_id.label("need_id"),
         Need.title.label("need_title"),
         Recommendation.area_id.label("area_id"),
-        type_coerce(null(), m.Department.id.type).label("department_id"),
+        cast(null(), BigInteger).label("department_id"),
         type_coerce(Recommendation.outcome, String).label("outcome"),
         Recommendation.rationale.label("rationale"),
-        type_coerce(null(), LineDecision.committed_days.type).label("committed_days"),
+        cast(null(), Numeric(8, 1)).label("committed_days"),
         Recommendation.recorded_on.label("day"),
         Recommendation.recorded_by_name.label("by_name"),
         Recommendation.meeting_id.label("meeting_id"),
         literal(0).label("superseded"),
-        type_coerce(null(), LineDecision.id.type).label("supersedes_id"),
+        cast(null(), BigInteger).label("supersedes_id"),
     ).join(Need, Need.id == Recommendation.need_id)
     decisions = (
         select(
