@@ -141,6 +141,10 @@ def main(argv: list[str] | None = None) -> int:
             from registry.processes.demo import load_demo_processes
 
             print(f"Demo processes created: {asyncio.run(_in_session(settings, load_demo_processes))}", flush=True)
+            from registry.decisions.demo import load_demo_decisions
+
+            decided = asyncio.run(_in_session(settings, load_demo_decisions))
+            print(f"Demo recommendations and line decisions created: {decided}", flush=True)
     if settings.is_production and (problems := _production_problems(settings)):
         print("Refusing to start in production:\n- " + "\n- ".join(problems), file=sys.stderr)
         return 2

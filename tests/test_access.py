@@ -287,6 +287,22 @@ ROUTES = [
     ("POST", "/benefits/{benefit}/edit", BENEFIT_BODY, PROCESS_TEAM, True),
     ("POST", "/benefits/{benefit}/measurements", {"measured_on": "{today}", "value": "3,5"}, PROCESS_TEAM, True),
     ("POST", "/benefits/{benefit}/measurements/{measurement}/delete", {}, PROCESS_TEAM, True),
+    ("GET", "/needs/{recommended}", None, STAFF, False),
+    ("GET", "/decisions", None, STAFF, False),
+    ("GET", "/decisions?area={area}&department={it}&outcome=approve&kind=decision&from=2026-01-01", None, STAFF, False),
+    ("GET", "/decisions/export.csv", None, STAFF, False),
+    ("GET", "/decisions/export.xlsx?kind=recommendation", None, STAFF, False),
+    ("GET", "/my/decisions", None, STAFF, False),
+    # A repeated recommendation of a recommended need (a first one also moves the need: two records).
+    ("POST", "/needs/{recommended}/recommendations", {"outcome": "now", "rationale": "Stor nytta"}, STEERING, True),
+    # The need affects IT and HR: IT's decision alone does not settle it (one record). Never an administrator.
+    (
+        "POST",
+        "/needs/{recommended}/decisions",
+        {"department_id": "{it}", "outcome": "approve", "rationale": "Vi gör det", "committed_days": "5"},
+        {"department_head", "deputy_head"},
+        True,
+    ),
 ]
 
 
@@ -322,6 +338,40 @@ def _ids(database_url: str) -> dict[str, int]:
                     )
                     .returning(m.Need.__table__.c.id)
                 ).scalar_one()
+            )
+        it = connection.execute(
+            select(m.Department.id).where(m.Department.slug == "it-och-digital-infrastruktur")
+        ).scalar_one()
+        recommended = connection.execute(
+            m.Need.__table__.insert()
+            .values(
+                title="Gemensam inloggning",
+                description="",
+                clarified_need="",
+                cause="",
+                proposed_coordination="",
+                raised_by_name="",
+                channel="email",
+                raised_on=func.current_date(),
+                owning_area_id=area,
+                kind="development_project",
+                category="",
+                state="recommended",
+                created_at=func.now(),
+                updated_at=func.now(),
+            )
+            .returning(m.Need.__table__.c.id)
+        ).scalar_one()
+        for department in (it, hr):
+            connection.execute(
+                m.NeedDepartment.__table__.insert().values(
+                    need_id=recommended,
+                    department_id=department,
+                    role="lead",
+                    effort_days=5,
+                    created_at=func.now(),
+                    updated_at=func.now(),
+                )
             )
         link = connection.execute(
             m.NeedLink.__table__.insert()
@@ -440,6 +490,8 @@ def _ids(database_url: str) -> dict[str, int]:
         "participant": participant,
         "need": need_ids[0],
         "need2": need_ids[1],
+        "recommended": recommended,
+        "it": it,
         "link": link,
         "strategy": strategy,
         "need3": need_ids[2],

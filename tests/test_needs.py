@@ -85,9 +85,14 @@ def test_a_development_project_walks_the_whole_life_cycle(client_as, database_ur
         assert _move(coordinator, need_id, state, f"till {state}").status_code == 303
     refused = _move(client_as("viewer"), need_id, "recommended")  # only the steering group recommends
     assert refused.status_code == 403
-    assert _move(client_as("steering_member"), need_id, "recommended").status_code == 303
+    # ... and it does so with a recorded recommendation, not a plain move (registry/decisions).
+    assert _move(client_as("steering_member"), need_id, "recommended").status_code == 422
+    steering = client_as("steering_member")
+    recommendation = {"outcome": "now", "rationale": "Stor nytta"}
+    assert steering.post(f"/needs/{need_id}/recommendations", data=recommendation).status_code == 303
     assert _move(coordinator, need_id, "approved").status_code == 403  # only the line decides
-    assert _move(client_as("department_head"), need_id, "approved").status_code == 303
+    decision = {"department_id": str(it), "outcome": "approve", "rationale": "Vi gör det", "committed_days": "10"}
+    assert client_as("department_head").post(f"/needs/{need_id}/decisions", data=decision).status_code == 303
     for state in ("in_progress", "done", "followed_up"):
         assert _move(coordinator, need_id, state).status_code == 303
     assert _state(database_url, need_id) == NeedState.followed_up

@@ -26,6 +26,8 @@ OBJECT_TYPES = {
     "raci_column": _l("RACI column"),
     "benefit": _l("Benefit"),
     "benefit_measurement": _l("Measurement"),
+    "recommendation": _l("Recommendation"),
+    "line_decision": _l("Line decision"),
 }
 
 _EXTRA_FIELDS = {
@@ -85,6 +87,18 @@ _PROCESS_EXTRA_FIELDS = {
     "benefit_id": _l("Benefit"),
     "recorded_by_name": _l("Recorded by"),
     "column": _l("RACI column"),
+    "state": _l("State"),
+    "meeting_id": _l("Meeting"),
+    "outcome": _l("Outcome"),
+    "rationale": _l("Rationale"),
+    "recorded_on": _l("Date of the recommendation"),
+    "recorded_by_id": _l("Recorded by"),
+    "committed_days": _l("Committed person-days"),
+    "decided_on": _l("Date of the decision"),
+    "decided_by_id": _l("Decided by"),
+    "decided_by_name": _l("Decided by (name)"),
+    "recommendation_id": _l("Recommendation answered"),
+    "supersedes_id": _l("Supersedes decision"),
 }
 
 

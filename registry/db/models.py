@@ -18,6 +18,7 @@ from registry.areas.models import (
 from registry.benefits.models import Benefit, BenefitType, Frequency, Measurement
 from registry.changes.models import ChangeAction, ChangeRecord
 from registry.db.base import Base, metadata
+from registry.decisions.models import DecisionOutcome, LineDecision, Recommendation, RecommendationOutcome
 from registry.meetings.models import (
     Advice,
     AgendaItem,
@@ -73,6 +74,10 @@ __all__ = [
     "MeetingSnapshot",
     "MeetingState",
     "RaisedAtMeeting",
+    "DecisionOutcome",
+    "LineDecision",
+    "Recommendation",
+    "RecommendationOutcome",
     "GoalWeighting",
     "NeedScore",
     "ScoringMethod",

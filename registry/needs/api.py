@@ -230,7 +230,9 @@ class NeedApi(Controller):
 
     @post("/{need_id:int}/transitions", operation_id="moveNeed", summary="Move the need to another state")
     async def move(self, request: Request, db_session: AsyncSession, need_id: int, data: TransitionIn) -> NeedOut:
-        await services.transition(db_session, request.user, await _need(db_session, need_id), data.state, data.comment)
+        await services.transition(
+            db_session, request.user, await _need(db_session, need_id), data.state, data.comment, manual=True
+        )
         return need_out(await _need(db_session, need_id))
 
     @get("/{need_id:int}/links", operation_id="listNeedLinks", summary="Links to and from the need")

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.accounts.guards import logged_in
 from registry.accounts.principal import Principal
-from registry.benefits.for_need import need_context
+from registry.benefits.for_need import need_context as processes_context
 from registry.db import models as m
 from registry.forms import FormErrors
 from registry.i18n import gettext as _
@@ -105,6 +105,54 @@ def _labels() -> dict[str, dict[str, str]]:
     }
 
 
+async def detail_page(
+    request: Request,
+    session: AsyncSession,
+    need: Need,
+    errors: FormErrors | None = None,
+    status: int = 200,
+    typed: dict[str, Any] | None = None,
+) -> Template:
+    """One need in full; after a refused action, with the reasons and (in `typed`) what was typed."""
+    from registry.decisions.controllers import need_context as decisions_context
+    from registry.graph.neighbourhood import need_chain
+
+    principal = _principal(request)
+    department_ids = [d.department_id for d in need.departments]
+    moves = [
+        state
+        for state in lifecycle.allowed_next(need.kind, need.state)
+        if state not in services.RECORDED_STATES and services.may_move(principal, need, state, department_ids)
+    ]
+    merged_into = await session.get(Need, need.merged_into_id) if need.merged_into_id else None
+    from registry.needs.routing import suggest_for
+
+    return Template(
+        template_name="needs/detail.html",
+        context={
+            "need": need,
+            "timeline": await queries.timeline(session, need.id),
+            "links": await queries.links_of(session, need.id),
+            "chain": await need_chain(session, need.id),
+            "similar": await queries.similar(session, need.title, exclude_id=need.id),
+            "suggestions": await suggest_for(session, f"{need.title} {need.description} {need.cause}")
+            if services.may_edit(principal, need) and need.owning_area_id is None
+            else None,
+            "moves": moves,
+            "may_edit": services.may_edit(principal, need),
+            "merged_into": merged_into,
+            "choices": await choices(session),
+            "labels": _labels(),
+            "errors": errors.errors if errors else {},
+            "closed": need.state in lifecycle.CLOSED,
+            "typed": typed or {},
+        }
+        | await decisions_context(session, need, principal)
+        | await processes_context(session, principal, need),
+        status_code=status,
+    )
+
+
 class NeedPages(Controller):
     guards = [logged_in]
 
@@ -172,39 +220,7 @@ class NeedPages(Controller):
     async def _detail(
         self, request: Request, session: AsyncSession, need: Need, errors: FormErrors | None = None, status: int = 200
     ) -> Template:
-        principal = _principal(request)
-        department_ids = [d.department_id for d in need.departments]
-        moves = [
-            state
-            for state in lifecycle.allowed_next(need.kind, need.state)
-            if services.may_move(principal, need, state, department_ids)
-        ]
-        merged_into = await session.get(Need, need.merged_into_id) if need.merged_into_id else None
-        from registry.graph.neighbourhood import need_chain
-        from registry.needs.routing import suggest_for
-
-        return Template(
-            template_name="needs/detail.html",
-            context={
-                "need": need,
-                "timeline": await queries.timeline(session, need.id),
-                "links": await queries.links_of(session, need.id),
-                "chain": await need_chain(session, need.id),
-                "similar": await queries.similar(session, need.title, exclude_id=need.id),
-                "suggestions": await suggest_for(session, f"{need.title} {need.description} {need.cause}")
-                if services.may_edit(principal, need) and need.owning_area_id is None
-                else None,
-                "moves": moves,
-                "may_edit": services.may_edit(principal, need),
-                "merged_into": merged_into,
-                "choices": await choices(session),
-                "labels": _labels(),
-                "errors": errors.errors if errors else {},
-                "closed": need.state in lifecycle.CLOSED,
-                **await need_context(session, principal, need),
-            },
-            status_code=status,
-        )
+        return await detail_page(request, session, need, errors, status)
 
     @get("/needs/{need_id:int}/edit", name="need_edit")
     async def edit(self, request: Request, db_session: AsyncSession, need_id: int) -> Template:
@@ -287,7 +303,7 @@ class NeedPages(Controller):
     async def transition(self, request: Request, db_session: AsyncSession, need_id: int) -> Any:
         async def action(principal, need, form):
             await services.transition(
-                db_session, principal, need, str(form.get("state", "")), str(form.get("comment", ""))
+                db_session, principal, need, str(form.get("state", "")), str(form.get("comment", "")), manual=True
             )
             return f"/needs/{need.id}"
 
@@ -345,7 +361,12 @@ class NeedPages(Controller):
             try:
                 if action == "state":
                     await services.transition(
-                        db_session, principal, need, str(form.get("state", "")), str(form.get("comment", ""))
+                        db_session,
+                        principal,
+                        need,
+                        str(form.get("state", "")),
+                        str(form.get("comment", "")),
+                        manual=True,
                     )
                 elif action == "area":
                     await services.save_need(

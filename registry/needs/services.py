@@ -105,6 +105,13 @@ def may_move(principal: Principal | None, need: Need, target: NeedState, departm
         return True
     if target is NeedState.recommended:
         return need.owning_area_id is not None and principal.steers(need.owning_area_id)
+    if (
+        target is NeedState.clarified
+        and need.state is NeedState.ready
+        and need.owning_area_id is not None
+        and principal.steers(need.owning_area_id)
+    ):
+        return True  # the steering group may send a need on its agenda back for clarification
     if target in {NeedState.approved, NeedState.rejected, NeedState.deferred}:
         return any(principal.decides_for(d) for d in department_ids)
     return may_edit(principal, need)
@@ -260,9 +267,21 @@ async def _clean_departments(session: AsyncSession, rows: Sequence[Mapping[str, 
     return [row for _number, row in cleaned]
 
 
+# States written by a recommendation or a line decision (registry.decisions), never by a plain move.
+RECORDED_STATES = frozenset({NeedState.recommended, NeedState.approved, NeedState.rejected, NeedState.deferred})
+
+
 async def transition(
-    session: AsyncSession, principal: Principal | None, need: Need, target: str, comment: str = ""
+    session: AsyncSession,
+    principal: Principal | None,
+    need: Need,
+    target: str,
+    comment: str = "",
+    *,
+    manual: bool = False,
 ) -> Need:
+    """Move the need to `target`. A `manual` move (a form, the API) cannot reach the states that only a
+    recommendation or the line's decisions set: those go through `registry.decisions.services`."""
     try:
         target_state = NeedState(target)
     except ValueError:
@@ -273,6 +292,12 @@ async def transition(
     _require(may_move(principal, need, target_state, department_ids))
     if reason := lifecycle.refusal(need.kind, need.state, target_state):
         raise FormErrors({"state": reason})
+    if manual and target_state in RECORDED_STATES:
+        if target_state is NeedState.recommended:
+            raise FormErrors({"state": _("Record the steering group's recommendation, with its rationale.")})
+        raise FormErrors(
+            {"state": _("The line decides: each affected department's head records their decision on the need.")}
+        )
     if len(comment) > 5000:
         raise FormErrors(
             {"comment": _("At most %(limit)d characters (you typed %(count)d).", limit=5000, count=len(comment))}

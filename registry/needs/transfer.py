@@ -271,14 +271,15 @@ def to_csv(frame: pd.DataFrame, *, header: bool = True, bom: bool = True) -> byt
 class XlsxWriter:
     """An Excel workbook written row by row (openpyxl's write-only mode keeps memory flat)."""
 
-    def __init__(self, title: str | None = None):
+    def __init__(self, title: str | None = None, columns: Sequence[str] = COLUMN_NAMES):
         from openpyxl import Workbook
         from openpyxl.utils import get_column_letter
 
         self.workbook = Workbook(write_only=True)
         self.sheet = self.workbook.create_sheet(title=(title or _("Needs"))[:31])
+        self.columns = list(columns)
         widths = {"id": 8, "title": 40, "description": 50, "raised_on": 12, "state": 14, "departments": 50}
-        for index, name in enumerate(COLUMN_NAMES, start=1):
+        for index, name in enumerate(self.columns, start=1):
             self.sheet.column_dimensions[get_column_letter(index)].width = widths.get(name, 22)
         self.sheet.freeze_panes = "A2"
         self._header()
@@ -297,7 +298,7 @@ class XlsxWriter:
         return cell
 
     def _header(self) -> None:
-        self.sheet.append([self._cell(name, bold=True) for name in COLUMN_NAMES])
+        self.sheet.append([self._cell(name, bold=True) for name in self.columns])
 
     def append(self, frame: pd.DataFrame) -> None:
         for record in frame.itertuples(index=False, name=None):
@@ -315,8 +316,9 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def to_xlsx(frame: pd.DataFrame) -> bytes:
-    writer = XlsxWriter()
+def to_xlsx(frame: pd.DataFrame, title: str | None = None) -> bytes:
+    """The frame as a workbook: its own column names as the header (text cells never run as formulas)."""
+    writer = XlsxWriter(title, [str(name) for name in frame.columns])
     writer.append(frame)
     buffer = io.BytesIO()
     writer.save(buffer)

@@ -1,7 +1,7 @@
 """meetings
 
 Revision ID: 0008
-Revises: 0006
+Revises: 0007
 Create Date: 2026-11-24 23:19:19.421686
 """
 from collections.abc import Sequence
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = '0008'
-down_revision: str | None = '0006'
+down_revision: str | None = '0007'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
@@ -117,8 +117,16 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_raised_at_meeting_meeting_id'), ['meeting_id'], unique=False)
 
 
+    # A recommendation made in a meeting points to it (the recommendation table came first, in 0007).
+    with op.batch_alter_table('recommendation', schema=None) as batch_op:
+        batch_op.create_foreign_key(
+            batch_op.f('fk_recommendation_meeting_id_meeting'), 'meeting', ['meeting_id'], ['id'], ondelete='SET NULL'
+        )
+
 
 def downgrade() -> None:
+    with op.batch_alter_table('recommendation', schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f('fk_recommendation_meeting_id_meeting'), type_='foreignkey')
     with op.batch_alter_table('raised_at_meeting', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_raised_at_meeting_meeting_id'))
 
