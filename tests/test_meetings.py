@@ -85,7 +85,7 @@ def _meeting(client, url, **values):
         "area_id": str(_area(url)),
         "forum": "steering_group",
         "title": "Styrgruppen i december",
-        "held_on": "2026-12-10",
+        "held_on": date.today().isoformat(),
         "location": "Rum 4",
         "period_from": "2027-01-01",
         "period_to": "2027-06-30",
@@ -234,7 +234,13 @@ def test_closing_freezes_a_snapshot_that_later_changes_cannot_alter(database_url
     }
     post_form(member, f"/meetings/{meeting}/items/{item}", advice)
     assert coordinator.get(f"/meetings/{meeting}/minutes").status_code == 404  # no minutes before closing
-    assert post_form(coordinator, f"/meetings/{meeting}/close", {}).status_code == 303
+    closed = post_form(coordinator, f"/meetings/{meeting}/close", {})
+    assert closed.status_code == 303, closed.text.split("error-summary")[-1][:800]
+    # The recommendation went to the need: it now waits for the line decisions.
+    assert _sql(
+        database_url, select(m.Recommendation.need_id, m.Recommendation.meeting_id, m.Recommendation.outcome)
+    ) == [(needs["Hög"], meeting, "now")]
+    assert _scalar(database_url, select(m.Need.state).where(m.Need.id == needs["Hög"])) == "recommended"
     minutes = coordinator.get(f"/meetings/{meeting}/minutes")
     assert minutes.status_code == 200 and "Stor nytta" in minutes.text and "Lars Lund" in minutes.text
     frozen = _scalar(database_url, select(m.MeetingSnapshot.data).where(m.MeetingSnapshot.meeting_id == meeting))
@@ -276,6 +282,28 @@ def test_closing_freezes_a_snapshot_that_later_changes_cannot_alter(database_url
     assert pdf.headers["content-type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
 
 
+def test_a_meeting_is_closed_on_its_day_or_later(database_url, prepared):
+    coordinator = prepared["coordinator"]
+    meeting = _meeting(coordinator, database_url, held_on="2099-01-01")
+    refused = post_form(coordinator, f"/meetings/{meeting}/close", {})
+    assert refused.status_code == 422 and "2099-01-01" in refused.text
+    assert _scalar(database_url, select(m.Meeting.state).where(m.Meeting.id == meeting)) == "planned"
+
+
+def test_a_recommendation_the_need_cannot_take_stops_the_close_and_names_the_need(database_url, prepared):
+    coordinator, member, needs = prepared["coordinator"], prepared["member"], prepared["needs"]
+    meeting = _meeting(coordinator, database_url)
+    item = _item(database_url, meeting, needs["Mellan"])
+    advice = {"notes": "", "advice": "later", "rationale": "Nästa år", "version": str(_version(database_url, item))}
+    assert post_form(member, f"/meetings/{meeting}/items/{item}", advice).status_code == 303
+    _sql(database_url, update(m.Need).where(m.Need.id == needs["Mellan"]).values(state="deferred"))
+    refused = post_form(coordinator, f"/meetings/{meeting}/close", {})
+    assert refused.status_code == 422 and f"#{needs['Mellan']}" in refused.text
+    assert _scalar(database_url, select(m.Meeting.state).where(m.Meeting.id == meeting)) == "planned"
+    assert _scalar(database_url, select(func.count()).select_from(m.MeetingSnapshot)) == 0
+    assert _scalar(database_url, select(func.count()).select_from(m.Recommendation)) == 0
+
+
 def test_a_need_raised_at_a_dialogue_arena_meeting_has_the_meeting_as_its_origin(database_url, client_as):
     coordinator = client_as("coordinator")
     meeting = _meeting(
@@ -290,7 +318,7 @@ def test_a_need_raised_at_a_dialogue_arena_meeting_has_the_meeting_as_its_origin
     assert response.status_code == 303
     need = _scalar(database_url, select(m.RaisedAtMeeting.need_id).where(m.RaisedAtMeeting.meeting_id == meeting))
     assert _sql(database_url, select(m.Need.title, m.Need.channel, m.Need.raised_on).where(m.Need.id == need)) == [
-        ("Fler laddplatser", "dialogue_arena", date(2026, 12, 10))
+        ("Fler laddplatser", "dialogue_arena", date.today())
     ]
     assert "Fler laddplatser" in coordinator.get(f"/meetings/{meeting}").text
     empty = post_form(coordinator, f"/meetings/{meeting}/needs", {"title": "", "description": "Utan rubrik"})

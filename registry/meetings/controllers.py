@@ -18,6 +18,7 @@ from registry.accounts.guards import logged_in
 from registry.areas import services as areas
 from registry.changes import queries as change_queries
 from registry.db import models as m
+from registry.decisions.services import record_recommendation
 from registry.forms import FormErrors
 from registry.i18n import gettext as _
 from registry.meetings import minutes, ranking, services
@@ -421,4 +422,4 @@ def _minutes_words() -> dict[str, str]:
     return words
 
 
-RECOMMEND = None  # the decisions package's record_recommendation, once it is part of the registry
+RECOMMEND = record_recommendation  # the recommendations go to the needs as the steering group's advice

@@ -12,6 +12,7 @@ from sqlalchemy import JSON, Date, Enum, ForeignKey, Integer, Numeric, String, T
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from registry.db.base import Base
+from registry.decisions.models import RecommendationOutcome as Advice  # the group's advice on an item
 
 
 def _enum(kind: type[enum.Enum], length: int = 20) -> Enum:
@@ -29,15 +30,6 @@ class Forum(enum.StrEnum):
 class MeetingState(enum.StrEnum):
     planned = "planned"
     closed = "closed"
-
-
-class Advice(enum.StrEnum):
-    """The steering group's recommendation on an agenda item."""
-
-    now = "now"  # prioritise now
-    later = "later"  # prioritise later
-    not_ = "not"  # do not prioritise
-    clarify = "clarify"  # needs clarification
 
 
 class Forced(enum.StrEnum):

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -37,7 +37,7 @@ from registry.meetings.models import (
 )
 from registry.needs import services as needs
 from registry.needs.lifecycle import OPEN
-from registry.needs.models import Channel, NeedState
+from registry.needs.models import Channel
 
 MEETING_FIELDS = [
     Field("area_id", _l("Support-service area"), kind="choice", required=True, choices_key="areas"),
@@ -395,6 +395,14 @@ async def close(
     each recommendation to its need."""
     _require(may_manage(principal, meeting.area_id))
     _open(meeting)
+    if meeting.held_on > date.today():
+        raise FormErrors(
+            {
+                "meeting": _(
+                    "The meeting is on %(day)s; it can be closed from that day.", day=meeting.held_on.isoformat()
+                )
+            }
+        )
     before = await changes.snapshot(session, meeting)
     meeting.state = MeetingState.closed
     meeting.closed_at = datetime.now(UTC)
@@ -413,7 +421,7 @@ async def close(
     ).all()
     for item in items:
         need = await session.get(m.Need, item.need_id)
-        if need is not None and need.state in (NeedState.ready, NeedState.recommended, NeedState.deferred):
+        try:
             await write_recommendation(
                 session,
                 principal,
@@ -423,3 +431,9 @@ async def close(
                 meeting_id=meeting.id,
                 recorded_on=meeting.held_on,
             )
+        except FormErrors as refused:
+            # Nothing of the close is kept: the coordinator changes the item and closes again.
+            reason = "; ".join(refused.errors.values())
+            raise FormErrors(
+                {"meeting": _("#%(id)d cannot take the recommendation: %(reason)s", id=item.need_id, reason=reason)}
+            ) from None
