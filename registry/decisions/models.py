@@ -45,7 +45,9 @@ class Recommendation(Base):
 
     need_id: Mapped[int] = mapped_column(ForeignKey("need.id", ondelete="CASCADE"), index=True)
     # The meeting it was given at; the meetings' migration adds the foreign key.
-    meeting_id: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("meeting.id", ondelete="SET NULL"), index=True)
+    meeting_id: Mapped[int | None] = mapped_column(
+        BigInteger, ForeignKey("meeting.id", ondelete="SET NULL"), index=True
+    )
     area_id: Mapped[int | None] = mapped_column(ForeignKey("support_area.id", ondelete="SET NULL"), index=True)
     outcome: Mapped[RecommendationOutcome] = mapped_column(_values_enum(RecommendationOutcome))
     rationale: Mapped[str] = mapped_column(Text)
