@@ -321,6 +321,7 @@ def test_a_need_raised_at_a_dialogue_arena_meeting_has_the_meeting_as_its_origin
         ("Fler laddplatser", "dialogue_arena", date.today())
     ]
     assert "Fler laddplatser" in coordinator.get(f"/meetings/{meeting}").text
+    assert f'href="/meetings/{meeting}"' in coordinator.get(f"/needs/{need}").text  # its origin, on the need
     empty = post_form(coordinator, f"/meetings/{meeting}/needs", {"title": "", "description": "Utan rubrik"})
     assert empty.status_code == 422 and "Utan rubrik" in empty.text
 

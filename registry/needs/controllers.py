@@ -134,6 +134,11 @@ async def detail_page(
             "timeline": await queries.timeline(session, need.id),
             "links": await queries.links_of(session, need.id),
             "chain": await need_chain(session, need.id),
+            "origin_meeting": await session.scalar(
+                select(m.Meeting).join(m.RaisedAtMeeting, m.RaisedAtMeeting.meeting_id == m.Meeting.id).where(
+                    m.RaisedAtMeeting.need_id == need.id
+                )
+            ),
             "similar": await queries.similar(session, need.title, exclude_id=need.id),
             "suggestions": await suggest_for(session, f"{need.title} {need.description} {need.cause}")
             if services.may_edit(principal, need) and need.owning_area_id is None
