@@ -380,7 +380,9 @@ class MeetingPages(Controller):
     async def minutes_file(self, request: Request, db_session: AsyncSession, meeting_id: int) -> Response[bytes]:
         meeting, snapshot = await self._snapshot(db_session, meeting_id)
         words = _minutes_words()
-        name = f"{_('minutes')}-{meeting.held_on.isoformat()}-{meeting.id}"
+        # Translators: the start of the minutes' file name: lower-case letters a–z and hyphens only.
+        stem = _("minutes")
+        name = f"{stem}-{meeting.held_on.isoformat()}-{meeting.id}"
         if request.url.path.endswith(".xlsx"):
             content, media, extension = minutes.xlsx(snapshot.data, words), XLSX, "xlsx"
         else:

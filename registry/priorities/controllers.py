@@ -311,7 +311,8 @@ class PriorityPages(Controller):
         extension = request.url.path.rsplit(".", 1)[1]
         area = await _area_or_404(db_session, slug)
         prepared = await _ranked(db_session, queries.BacklogFilter.from_query(request.query_params, area=area.id))
-        return await _export(db_session, prepared, extension, f"{_('priorities')}-{area.slug}")
+        stem = _("priorities")
+        return await _export(db_session, prepared, extension, f"{stem}-{area.slug}")
 
     @get("/areas/{slug:str}/priorities/chart.svg", name="area_priorities_chart")
     async def chart(self, request: Request, db_session: AsyncSession, slug: str) -> Response[bytes]:
