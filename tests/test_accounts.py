@@ -7,22 +7,13 @@ import io
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import create_engine, select, text, update
+from sqlalchemy import select, text, update
 
 from registry.accounts import sessions
-from registry.config import sync_url
 from registry.db import models as m
 from registry.demo import DEMO_PASSWORD
 from tests.conftest import open_client
-
-
-def _sql(database_url: str, statement, params=None):
-    engine = create_engine(sync_url(database_url))
-    with engine.begin() as connection:
-        result = connection.execute(statement, params or {})
-        rows = result.all() if result.returns_rows else None
-    engine.dispose()
-    return rows
+from tests.database import sql as _sql
 
 
 def test_password_is_stored_as_an_argon2_hash(database_url):

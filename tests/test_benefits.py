@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from sqlalchemy import create_engine, insert, select
+from sqlalchemy import insert, select
 
 from registry.benefits.status import Status, expected_progress, status
-from registry.config import sync_url
 from registry.db import models as m
+from tests.database import sql as _sql
 from tests.htmlpage import parse
 
 START, END = date(2026, 1, 1), date(2026, 12, 31)  # 364 days
@@ -55,13 +55,6 @@ def test_early_measurements_are_judged_against_the_start_of_the_line():
 # ---------------------------------------------------------------- pages and services
 
 
-def _sql(url, statement):
-    engine = create_engine(sync_url(url))
-    with engine.begin() as connection:
-        result = connection.execute(statement)
-        rows = result.all() if result.returns_rows else None
-    engine.dispose()
-    return rows
 
 
 def _need(url, state="approved", effort="12.5"):

@@ -21,6 +21,7 @@ from registry.decisions.models import DecisionOutcome, RecordChanged
 from registry.decisions.rules import derive_state
 from registry.needs.models import NeedState
 from tests.conftest import ROLE_ACCOUNTS, open_client
+from tests.database import sql as _sql
 from tests.htmlpage import parse
 
 A, R, D = DecisionOutcome.approve, DecisionOutcome.reject, DecisionOutcome.defer
@@ -88,13 +89,6 @@ def _engine(url):
     return create_engine(sync_url(url))
 
 
-def _sql(url, statement):
-    engine = _engine(url)
-    with engine.begin() as connection:
-        result = connection.execute(statement)
-        rows = result.all() if result.returns_rows else None
-    engine.dispose()
-    return rows
 
 
 def _id(url, model, slug):

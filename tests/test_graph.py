@@ -16,9 +16,9 @@ from fractions import Fraction
 
 import networkx as nx
 import pytest
-from sqlalchemy import create_engine, func, select
+from sqlalchemy import func, select
 
-from registry.config import PROJECT_ROOT, sync_url
+from registry.config import PROJECT_ROOT
 from registry.db import models as m
 from registry.graph import export
 from registry.graph.build import (
@@ -34,6 +34,7 @@ from registry.graph.build import (
     dept,
 )
 from registry.graph.metrics import dependency_cycles, measure, need_chain
+from tests.database import sql as _sql
 from tests.htmlpage import parse
 
 OPEN = {"submitted", "clarified", "ready", "recommended", "approved", "deferred", "in_progress", "done"}
@@ -282,13 +283,6 @@ def english(client_as):
     return make
 
 
-def _sql(url, statement):
-    engine = create_engine(sync_url(url))
-    with engine.begin() as connection:
-        result = connection.execute(statement)
-        rows = result.all() if result.returns_rows else None
-    engine.dispose()
-    return rows
 
 
 def _new_need(client, url, title, departments, state_area="infrastruktur", raised="2026-10-01"):

@@ -14,19 +14,8 @@ from registry.config import sync_url
 from registry.db import models as m
 from registry.meetings.models import SnapshotIsFrozen
 from tests.conftest import post_form
-
-
-def _sql(url, statement):
-    engine = create_engine(sync_url(url))
-    with engine.begin() as connection:
-        result = connection.execute(statement)
-        rows = result.all() if result.returns_rows else None
-    engine.dispose()
-    return rows
-
-
-def _scalar(url, statement):
-    return _sql(url, statement)[0][0]
+from tests.database import scalar as _scalar
+from tests.database import sql as _sql
 
 
 def _area(url, slug="infrastruktur"):

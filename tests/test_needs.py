@@ -5,12 +5,12 @@ from __future__ import annotations
 import itertools
 
 import pytest
-from sqlalchemy import create_engine, event, select
+from sqlalchemy import event, select
 
-from registry.config import sync_url
 from registry.db import models as m
 from registry.needs import lifecycle
 from registry.needs.models import NeedKind, NeedState
+from tests.database import sql as _sql
 
 ALL_PAIRS = list(itertools.product(NeedKind, NeedState, NeedState))
 
@@ -32,13 +32,6 @@ def test_small_improvements_skip_the_steering_group():
     assert NeedState.in_progress not in lifecycle.allowed_next(NeedKind.development_project, NeedState.clarified)
 
 
-def _sql(url, statement):
-    engine = create_engine(sync_url(url))
-    with engine.begin() as connection:
-        result = connection.execute(statement)
-        rows = result.all() if result.returns_rows else None
-    engine.dispose()
-    return rows
 
 
 def _area_id(url, slug="infrastruktur"):

@@ -6,25 +6,13 @@ from __future__ import annotations
 import io
 
 import pandas as pd
-from sqlalchemy import create_engine, func, select
+from sqlalchemy import func, select
 
-from registry.config import sync_url
 from registry.db import models as m
 from tests.conftest import post_form
+from tests.database import scalar as _scalar
+from tests.database import sql as _sql
 from tests.test_needs import _count_queries
-
-
-def _sql(url, statement):
-    engine = create_engine(sync_url(url))
-    with engine.begin() as connection:
-        result = connection.execute(statement)
-        rows = result.all() if result.returns_rows else None
-    engine.dispose()
-    return rows
-
-
-def _scalar(url, statement):
-    return _sql(url, statement)[0][0]
 
 
 def _goals(url):

@@ -7,24 +7,17 @@ from datetime import date, timedelta
 from decimal import Decimal
 from io import BytesIO
 
-from sqlalchemy import create_engine, func, insert, select
+from sqlalchemy import func, insert, select
 
-from registry.config import sync_url
 from registry.db import models as m
 from registry.processes import raci, rules
+from tests.database import sql as _sql
 from tests.htmlpage import parse
 from tests.test_queries import statements_to
 
 KUNDTJANST = "kundtjanst-infrastruktur"  # demo: owner processagare, responsible samordnare (coordinator)
 
 
-def _sql(url, statement):
-    engine = create_engine(sync_url(url))
-    with engine.begin() as connection:
-        result = connection.execute(statement)
-        rows = result.all() if result.returns_rows else None
-    engine.dispose()
-    return rows
 
 
 def _id(url, model, **where):
