@@ -352,3 +352,16 @@ def test_two_simultaneous_saves_of_one_item_cannot_both_win_in_the_database(data
     assert _sql(database_url, select(m.AgendaItem.notes, m.AgendaItem.version).where(m.AgendaItem.id == item_id)) == [
         ("Först", 2)
     ]
+
+
+def test_a_capacity_form_opened_before_someone_elses_save_is_refused(database_url, prepared):
+    coordinator, it = prepared["coordinator"], prepared["it"]
+    meeting = _meeting(coordinator, database_url)
+    page = coordinator.get(f"/meetings/{meeting}").text
+    seen = page.split('name="seen" value="')[1].split('"')[0]  # both coordinators open the page
+    first = [("seen", seen), ("department_id", str(it)), ("available_days", "60")]
+    assert post_form(coordinator, f"/meetings/{meeting}/capacity", first).status_code == 303
+    later = [("seen", seen), ("department_id", str(it)), ("available_days", "90")]
+    refused = post_form(coordinator, f"/meetings/{meeting}/capacity", later)
+    assert refused.status_code == 422 and 'href="#field-capacity"' in refused.text
+    assert _scalar(database_url, select(m.DepartmentCapacity.available_days)) == 60

@@ -162,6 +162,7 @@ class MeetingPages(Controller):
                 "agenda": list(listed.table.sort_values("position").reset_index().itertuples(index=False)),
                 "listed": listed,
                 "capacity": {c.department_id: c.available_days for c in meeting.capacities},
+                "capacity_stamp": services.capacity_stamp(meeting.capacities),
                 "area_departments": area_departments,
                 "people": await areas.list_people(session) if services.may_manage(principal, meeting.area_id) else [],
                 "institutions": await areas.list_institutions(session),
@@ -235,7 +236,8 @@ class MeetingPages(Controller):
     async def capacity(self, request: Request, db_session: AsyncSession, meeting_id: int) -> Any:
         async def action(principal, meeting, form):
             rows = list(zip(form.getall("department_id", []), form.getall("available_days", []), strict=False))
-            await services.set_capacity(db_session, principal, meeting, rows)
+            seen = form.get("seen")
+            await services.set_capacity(db_session, principal, meeting, rows, seen=None if seen is None else str(seen))
 
         return await self._manage(request, db_session, meeting_id, action, "capacity")
 

@@ -235,11 +235,22 @@ async def remove_attendee(
     await _as_meeting_change(session, meeting, change, _("Attendee removed"))
 
 
+def capacity_stamp(capacities: Sequence[DepartmentCapacity]) -> str:
+    """The capacity as a reader saw it: the form carries it back, so that a save made from a page
+    opened before someone else's save is refused instead of silently overwriting it."""
+    return ";".join(f"{c.department_id}:{c.available_days}" for c in sorted(capacities, key=lambda c: c.department_id))
+
+
 async def set_capacity(
-    session: AsyncSession, principal: Principal | None, meeting: Meeting, rows: Sequence[tuple[str, str]]
+    session: AsyncSession,
+    principal: Principal | None,
+    meeting: Meeting,
+    rows: Sequence[tuple[str, str]],
+    seen: str | None = None,
 ) -> None:
     """The departments' available person-days in the period: (department id, days) pairs; an empty
-    figure removes the department's capacity (it then does not limit the cut-line)."""
+    figure removes the department's capacity (it then does not limit the cut-line). With `seen`
+    (the `capacity_stamp` the form was made from), a save over someone else's newer save is refused."""
     _require(may_manage(principal, meeting.area_id))
     _open(meeting)
     wanted: dict[int, Decimal] = {}
@@ -273,6 +284,15 @@ async def set_capacity(
             await session.scalars(select(DepartmentCapacity).where(DepartmentCapacity.meeting_id == meeting.id))
         ).all()
     }
+    if seen is not None and seen != capacity_stamp(list(current.values())):
+        raise FormErrors(
+            {
+                "capacity": _(
+                    "Not saved: someone changed the capacity after you opened the page. The figures now saved "
+                    "are shown; enter yours again if they should replace them."
+                )
+            }
+        )
 
     async def change() -> None:
         for department_id, row in current.items():
