@@ -19,3 +19,32 @@ def sql(url: str, statement, params=None):
 
 def scalar(url: str, statement):
     return sql(url, statement)[0][0]
+
+
+def insert_need(area_id: int, title: str, state: str = "submitted", kind: str = "development_project"):
+    """An INSERT of a need with every required column filled, returning its id (run it with `sql`,
+    or in an open connection)."""
+    from sqlalchemy import func
+
+    from registry.db import models as m
+
+    return (
+        m.Need.__table__.insert()
+        .values(
+            title=title,
+            description="",
+            clarified_need="",
+            cause="",
+            proposed_coordination="",
+            raised_by_name="",
+            channel="email",
+            raised_on=func.current_date(),
+            owning_area_id=area_id,
+            kind=kind,
+            category="",
+            state=state,
+            created_at=func.now(),
+            updated_at=func.now(),
+        )
+        .returning(m.Need.__table__.c.id)
+    )

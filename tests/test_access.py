@@ -15,6 +15,7 @@ from sqlalchemy import create_engine, func, select, text
 from registry.config import Settings, sync_url
 from registry.db import models as m
 from tests.conftest import ENGINES, ROLE_ACCOUNTS, fresh_database, open_client
+from tests.database import insert_need
 
 ROLES = list(ROLE_ACCOUNTS)
 EVERYONE = set(ROLES)
@@ -318,50 +319,12 @@ def _ids(database_url: str) -> dict[str, int]:
         need_ids = []
         for title in ("Bokning av grupprum", "Lediga grupprum syns inte", "Skrivare på campus"):
             need_ids.append(
-                connection.execute(
-                    m.Need.__table__.insert()
-                    .values(
-                        title=title,
-                        description="",
-                        clarified_need="",
-                        cause="",
-                        proposed_coordination="",
-                        raised_by_name="",
-                        channel="email",
-                        raised_on=func.current_date(),
-                        owning_area_id=area,
-                        kind="development_project",
-                        category="",
-                        state="submitted",
-                        created_at=func.now(),
-                        updated_at=func.now(),
-                    )
-                    .returning(m.Need.__table__.c.id)
-                ).scalar_one()
+                connection.execute(insert_need(area, title, state="submitted")).scalar_one()
             )
         it = connection.execute(
             select(m.Department.id).where(m.Department.slug == "it-och-digital-infrastruktur")
         ).scalar_one()
-        recommended = connection.execute(
-            m.Need.__table__.insert()
-            .values(
-                title="Gemensam inloggning",
-                description="",
-                clarified_need="",
-                cause="",
-                proposed_coordination="",
-                raised_by_name="",
-                channel="email",
-                raised_on=func.current_date(),
-                owning_area_id=area,
-                kind="development_project",
-                category="",
-                state="recommended",
-                created_at=func.now(),
-                updated_at=func.now(),
-            )
-            .returning(m.Need.__table__.c.id)
-        ).scalar_one()
+        recommended = connection.execute(insert_need(area, "Gemensam inloggning", state="recommended")).scalar_one()
         for department in (it, hr):
             connection.execute(
                 m.NeedDepartment.__table__.insert().values(

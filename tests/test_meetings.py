@@ -14,6 +14,7 @@ from registry.config import sync_url
 from registry.db import models as m
 from registry.meetings.models import SnapshotIsFrozen
 from tests.conftest import post_form
+from tests.database import insert_need
 from tests.database import scalar as _scalar
 from tests.database import sql as _sql
 
@@ -27,27 +28,7 @@ def _department(url, slug):
 
 
 def _need(url, title, state="ready", efforts=()):
-    need = _scalar(
-        url,
-        m.Need.__table__.insert()
-        .values(
-            title=title,
-            description="",
-            clarified_need="",
-            cause="",
-            proposed_coordination="",
-            raised_by_name="",
-            channel="email",
-            raised_on=func.current_date(),
-            owning_area_id=_area(url),
-            kind="development_project",
-            category="",
-            state=state,
-            created_at=func.now(),
-            updated_at=func.now(),
-        )
-        .returning(m.Need.__table__.c.id),
-    )
+    need = _scalar(url, insert_need(_area(url), title, state=state))
     for department, days in efforts:
         _sql(
             url,

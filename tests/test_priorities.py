@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from registry.db import models as m
 from tests.conftest import post_form
+from tests.database import insert_need
 from tests.database import scalar as _scalar
 from tests.database import sql as _sql
 from tests.test_needs import _count_queries
@@ -21,27 +22,7 @@ def _goals(url):
 
 def _need(url, title="Gemensam lokalbokning", state="ready", area="infrastruktur"):
     area_id = _scalar(url, select(m.SupportArea.id).where(m.SupportArea.slug == area))
-    return _scalar(
-        url,
-        m.Need.__table__.insert()
-        .values(
-            title=title,
-            description="",
-            clarified_need="",
-            cause="",
-            proposed_coordination="",
-            raised_by_name="",
-            channel="email",
-            raised_on=func.current_date(),
-            owning_area_id=area_id,
-            kind="development_project",
-            category="",
-            state=state,
-            created_at=func.now(),
-            updated_at=func.now(),
-        )
-        .returning(m.Need.__table__.c.id),
-    )
+    return _scalar(url, insert_need(area_id, title, state=state))
 
 
 def _score_form(goals, benefit="3", urgency="2", risk="1", goal="2", comment="Viktigt för studenterna"):
