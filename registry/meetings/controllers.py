@@ -18,11 +18,11 @@ from registry.accounts.guards import logged_in
 from registry.areas import services as areas
 from registry.changes import queries as change_queries
 from registry.db import models as m
-from registry.decisions.services import record_recommendation
+from registry.decisions.services import recommendation_labels, record_recommendation
 from registry.forms import FormErrors
 from registry.i18n import gettext as _
 from registry.meetings import minutes, ranking, services
-from registry.meetings.models import Advice, Forced, Forum, Meeting, MeetingSnapshot
+from registry.meetings.models import Forced, Forum, Meeting, MeetingSnapshot
 from registry.needs.controllers import state_labels
 from registry.priorities import labels as priority_labels
 from registry.priorities import queries as priority_queries
@@ -33,15 +33,6 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 def _principal(request: Request):
     return request.scope.get("user")
-
-
-def advice_labels() -> dict[str, str]:
-    return {
-        Advice.now.value: _("Prioritise now"),
-        Advice.later.value: _("Prioritise later"),
-        Advice.not_.value: _("Do not prioritise"),
-        Advice.clarify.value: _("Needs clarification"),
-    }
 
 
 def forum_labels() -> dict[str, str]:
@@ -169,7 +160,7 @@ class MeetingPages(Controller):
                 "raised": raised,
                 "may_manage": services.may_manage(principal, meeting.area_id) and not meeting.is_closed,
                 "forums": forum_labels(),
-                "advice": advice_labels(),
+                "advice": recommendation_labels(),
                 "states": state_labels(),
                 "errors": errors.errors if errors else {},
                 "form": form or {},
@@ -283,7 +274,7 @@ class MeetingPages(Controller):
                 "goal_names": goal_names,
                 "criteria": priority_labels.criteria(),
                 "verdicts": priority_labels.verdicts(),
-                "advice": advice_labels(),
+                "advice": recommendation_labels(),
                 "lines": line_labels(),
                 "states": state_labels(),
                 "may_advise": services.may_advise(_principal(request), meeting.area_id) and not meeting.is_closed,
@@ -310,7 +301,7 @@ class MeetingPages(Controller):
                 "meeting": meeting,
                 "listed": listed,
                 "ranked": list(listed.table.reset_index().itertuples(index=False)),
-                "advice": advice_labels(),
+                "advice": recommendation_labels(),
                 "lines": line_labels(),
                 "verdicts": priority_labels.verdicts(),
                 "isnan": pd.isna,
@@ -366,7 +357,7 @@ class MeetingPages(Controller):
                 "meeting": meeting,
                 "data": snapshot.data,
                 "taken_at": snapshot.created_at,
-                "advice": advice_labels(),
+                "advice": recommendation_labels(),
                 "lines": line_labels(),
                 "forums": forum_labels(),
                 "criteria": priority_labels.criteria(),
@@ -422,7 +413,7 @@ def _minutes_words() -> dict[str, str]:
         f"forced:{Forced.into.value}": _("forced in"),
         f"forced:{Forced.out.value}": _("forced out"),
     }
-    words.update({f"advice:{key}": label for key, label in advice_labels().items()})
+    words.update({f"advice:{key}": label for key, label in recommendation_labels().items()})
     return words
 
 

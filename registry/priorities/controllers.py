@@ -82,18 +82,28 @@ class StrategyAdmin(Controller):
             title=title, fields=fields, values=values, choices={}, action=action, cancel_url="/strategy", errors=errors
         )
 
+    async def _submit(self, request: Request, title: str, fields, action: str, save) -> Any:
+        """Save a posted form; refused, the form again with the reasons and what was typed."""
+        values = await submitted(request, fields)
+        try:
+            await save(values)
+        except FormErrors as errors:
+            return self._form(title, fields, values, action, errors)
+        return Redirect("/strategy", status_code=303)
+
     @get("/strategy/new", name="strategy_new")
     async def new(self) -> Template:
         return self._form(_("New strategy"), services.STRATEGY_FIELDS, {}, "/strategy/new")
 
     @post("/strategy/new", name="strategy_create")
     async def create(self, request: Request, db_session: AsyncSession) -> Any:
-        values = await submitted(request, services.STRATEGY_FIELDS)
-        try:
-            await services.save_strategy(db_session, values)
-        except FormErrors as errors:
-            return self._form(_("New strategy"), services.STRATEGY_FIELDS, values, "/strategy/new", errors)
-        return Redirect("/strategy", status_code=303)
+        return await self._submit(
+            request,
+            _("New strategy"),
+            services.STRATEGY_FIELDS,
+            "/strategy/new",
+            lambda values: services.save_strategy(db_session, values),
+        )
 
     @get("/strategy/{strategy_id:int}/edit", name="strategy_edit")
     async def edit(self, db_session: AsyncSession, strategy_id: int) -> Template:
@@ -104,12 +114,13 @@ class StrategyAdmin(Controller):
     @post("/strategy/{strategy_id:int}/edit", name="strategy_update")
     async def update(self, request: Request, db_session: AsyncSession, strategy_id: int) -> Any:
         strategy = await _strategy_or_404(db_session, strategy_id)
-        values = await submitted(request, services.STRATEGY_FIELDS)
-        try:
-            await services.save_strategy(db_session, values, strategy)
-        except FormErrors as errors:
-            return self._form(strategy.name, services.STRATEGY_FIELDS, values, f"/strategy/{strategy_id}/edit", errors)
-        return Redirect("/strategy", status_code=303)
+        return await self._submit(
+            request,
+            strategy.name,
+            services.STRATEGY_FIELDS,
+            f"/strategy/{strategy_id}/edit",
+            lambda values: services.save_strategy(db_session, values, strategy),
+        )
 
     @get("/strategy/{strategy_id:int}/goals/new", name="goal_new")
     async def new_goal(self, db_session: AsyncSession, strategy_id: int) -> Template:
@@ -119,13 +130,13 @@ class StrategyAdmin(Controller):
     @post("/strategy/{strategy_id:int}/goals/new", name="goal_create")
     async def create_goal(self, request: Request, db_session: AsyncSession, strategy_id: int) -> Any:
         strategy = await _strategy_or_404(db_session, strategy_id)
-        values = await submitted(request, services.GOAL_FIELDS)
-        try:
-            await services.save_goal(db_session, strategy, values)
-        except FormErrors as errors:
-            action = f"/strategy/{strategy_id}/goals/new"
-            return self._form(_("New goal"), services.GOAL_FIELDS, values, action, errors)
-        return Redirect("/strategy", status_code=303)
+        return await self._submit(
+            request,
+            _("New goal"),
+            services.GOAL_FIELDS,
+            f"/strategy/{strategy_id}/goals/new",
+            lambda values: services.save_goal(db_session, strategy, values),
+        )
 
     @get("/strategy/goals/{goal_id:int}/edit", name="goal_edit")
     async def edit_goal(self, db_session: AsyncSession, goal_id: int) -> Template:
@@ -137,12 +148,13 @@ class StrategyAdmin(Controller):
     async def update_goal(self, request: Request, db_session: AsyncSession, goal_id: int) -> Any:
         goal = await _goal_or_404(db_session, goal_id)
         strategy = await _strategy_or_404(db_session, goal.strategy_id)
-        values = await submitted(request, services.GOAL_FIELDS)
-        try:
-            await services.save_goal(db_session, strategy, values, goal)
-        except FormErrors as errors:
-            return self._form(goal.name, services.GOAL_FIELDS, values, f"/strategy/goals/{goal_id}/edit", errors)
-        return Redirect("/strategy", status_code=303)
+        return await self._submit(
+            request,
+            goal.name,
+            services.GOAL_FIELDS,
+            f"/strategy/goals/{goal_id}/edit",
+            lambda values: services.save_goal(db_session, strategy, values, goal),
+        )
 
     @get("/strategy/goals/{goal_id:int}/delete", name="goal_delete_confirm")
     async def confirm_delete_goal(self, db_session: AsyncSession, goal_id: int) -> Template:
