@@ -18,6 +18,7 @@ os.environ.setdefault("REGISTRY_ENV", "test")
 
 import psycopg
 import pytest
+from advanced_alchemy.extensions.litestar import SQLAlchemyPlugin
 from litestar.testing import TestClient
 
 from registry.app import create_app
@@ -70,21 +71,46 @@ def engine_name(request: pytest.FixtureRequest) -> str:
     return request.param
 
 
+# A test's database lives at one of a few fixed addresses per test process ("slots"), reset from the
+# template when a test takes it. A fixed address lets every test on it share one application (see
+# open_client): building the application costs more than most tests.
+_free_slots: dict[str, list[int]] = {"sqlite": [], "postgresql": []}
+_slot_count: dict[str, int] = {"sqlite": 0, "postgresql": 0}
+
+
+def _take_slot(engine_name: str) -> int:
+    free = _free_slots[engine_name]
+    if free:
+        free.sort()
+        return free.pop(0)
+    _slot_count[engine_name] += 1
+    return _slot_count[engine_name] - 1
+
+
 @contextmanager
 def fresh_database(engine_name: str, request: pytest.FixtureRequest, folder: Path) -> Iterator[str]:
-    """A migrated and seeded database of its own, dropped afterwards."""
-    if engine_name == "sqlite":
-        path = folder / f"registry-{next(_counter)}.db"
-        shutil.copy(request.getfixturevalue("sqlite_template"), path)
-        yield f"sqlite:///{path}"
-        return
-    server: PostgresServer = request.getfixturevalue("postgres")
-    name = f"test_{os.getpid()}_{next(_counter)}"
-    with psycopg.connect(server.url(), autocommit=True) as connection:
-        connection.execute(f'CREATE DATABASE "{name}" TEMPLATE registry_template')
-    yield server.url(name)
-    with psycopg.connect(server.url(), autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    """A migrated and seeded database of its own for the duration of the block."""
+    slot = _take_slot(engine_name)
+    try:
+        if engine_name == "sqlite":
+            template: Path = request.getfixturevalue("sqlite_template")
+            path = template.parent.parent / f"slot-{os.getpid()}-{slot}.db"
+            url = f"sqlite:///{path}"
+            _release_connections(url)
+            for leftover in (path, *(path.with_name(path.name + end) for end in ("-wal", "-shm", "-journal"))):
+                leftover.unlink(missing_ok=True)
+            shutil.copy(template, path)
+        else:
+            server: PostgresServer = request.getfixturevalue("postgres")
+            name = f"test_{os.getpid()}_{slot}"
+            url = server.url(name)
+            _release_connections(url)
+            with psycopg.connect(server.url(), autocommit=True) as connection:
+                connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+                connection.execute(f'CREATE DATABASE "{name}" TEMPLATE registry_template')
+        yield url
+    finally:
+        _free_slots[engine_name].append(slot)
 
 
 @pytest.fixture
@@ -137,11 +163,55 @@ def _add_csrf_header(test_client: TestClient):
     return hook
 
 
+# One running application per database address and settings in this process, shared by every client of
+# the tests that use that address (each client keeps its own cookies, so its own log-in).
+_applications: dict[Settings, TestClient] = {}
+
+
+def _application(settings: Settings) -> TestClient:
+    host = _applications.get(settings)
+    if host is None:
+        host = TestClient(create_app(settings), base_url="http://127.0.0.1:8000")
+        host.__enter__()
+        _applications[settings] = host
+    return host
+
+
+def _release_connections(url: str) -> None:
+    """Close the pooled connections of the applications serving `url`, before its database is replaced."""
+    for settings, host in _applications.items():
+        if settings.database_url == url:
+            engine = host.app.plugins.get(SQLAlchemyPlugin).config[0].engine_instance
+            host.blocking_portal.call(engine.dispose)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _stop_applications() -> Iterator[None]:
+    yield
+    for host in _applications.values():
+        host.__exit__(None, None, None)
+    _applications.clear()
+
+
+class SharedClient(TestClient):
+    """A browser of its own (cookies, log-in) talking to the process's running application for its
+    settings; leaving it leaves the application running for the next test."""
+
+    def __init__(self, host: TestClient) -> None:
+        super().__init__(host.app, base_url=str(host.base_url))
+        self.blocking_portal = host.blocking_portal
+
+    def __enter__(self) -> SharedClient:
+        return self
+
+    def __exit__(self, *args) -> None:
+        return None
+
+
 def open_client(settings: Settings, username: str | None) -> TestClient:
     """A browser-like client: follows no redirects, sends the CSRF token like htmx does, logged in
     as `username` (None: anonymous)."""
-    test_client = TestClient(create_app(settings), base_url="http://127.0.0.1:8000")
-    test_client.__enter__()
+    test_client = SharedClient(_application(settings))
     test_client.follow_redirects = False  # tests look at the redirect itself (post/redirect/get)
     test_client.get("/health")  # picks up the CSRF cookie
     test_client.event_hooks["request"].append(_add_csrf_header(test_client))
