@@ -2,19 +2,26 @@
 
 from __future__ import annotations
 
-from sqlalchemy import create_engine
+from functools import cache
+
+from sqlalchemy import Engine, create_engine
+from sqlalchemy.pool import NullPool
 
 from registry.config import sync_url
 
 
+@cache
+def engine_for(url: str) -> Engine:
+    """One engine per database address for the test process (its compiled statements are cached); it
+    keeps no connection open between uses, so a test database can be replaced under it."""
+    return create_engine(sync_url(url), poolclass=NullPool)
+
+
 def sql(url: str, statement, params=None):
     """Run one statement in its own transaction; the rows, if it returns any."""
-    engine = create_engine(sync_url(url))
-    with engine.begin() as connection:
+    with engine_for(url).begin() as connection:
         result = connection.execute(statement, params or {})
-        rows = result.all() if result.returns_rows else None
-    engine.dispose()
-    return rows
+        return result.all() if result.returns_rows else None
 
 
 def scalar(url: str, statement):
