@@ -1,0 +1,154 @@
+"""What a browser gets from the registry where server meets browser (issue 16): error answers as
+pages, downloads, caching, SVG pictures, titles and words. Each test reads the content type and the
+body, as a browser would; on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from sqlalchemy import func, select
+
+from registry.db import models as m
+from tests.conftest import post_form
+from tests.database import insert_need
+from tests.database import scalar as _scalar
+from tests.database import sql as _sql
+from tests.htmlpage import parse
+
+INFRA = "infrastruktur"
+
+
+def _first(url, column, *where):
+    rows = _sql(url, select(column).where(*where).order_by(column).limit(1))
+    return rows[0][0] if rows else 999_999
+
+
+def _need(url, title="Ett behov att pröva formulär på", state="ready"):
+    area = _scalar(url, select(m.SupportArea.id).where(m.SupportArea.slug == INFRA))
+    return _scalar(url, insert_need(area, title, state=state))
+
+
+def _meeting(client, url):
+    form = {
+        "area_id": str(_scalar(url, select(m.SupportArea.id).where(m.SupportArea.slug == INFRA))),
+        "forum": "steering_group",
+        "title": "Styrgruppen",
+        "held_on": date.today().isoformat(),
+        "location": "Rum 4",
+        "period_from": "2027-01-01",
+        "period_to": "2027-06-30",
+    }
+    response = post_form(client, "/meetings/new", form)
+    assert response.status_code == 303, response.text[:300]
+    return int(response.headers["location"].rsplit("/", 1)[1])
+
+
+def _path_values(url, meeting):
+    """A real value for every path parameter of the form routes, so that each handler gets past its
+    look-up to its own checks (an id that does not exist is answered 404, which is a page too)."""
+    return {
+        "need_id": _first(url, m.Need.id),
+        "meeting_id": meeting,
+        "item_id": _first(url, m.AgendaItem.id, m.AgendaItem.meeting_id == meeting),
+        "attendee_id": _first(url, m.MeetingAttendee.id),
+        "benefit_id": _first(url, m.Benefit.id),
+        "measurement_id": _first(url, m.Measurement.id),
+        "strategy_id": _first(url, m.Strategy.id),
+        "goal_id": _first(url, m.StrategicGoal.id),
+        # Not the administrator's own person: the walk disables that person's account.
+        "person_id": _first(url, m.Account.person_id, m.Account.username == "lasare"),
+        "assignment_id": _first(url, m.RoleAssignment.id),
+        "participant_id": _first(url, m.DialogueArenaParticipant.id),
+        "member_id": _first(url, m.TeamMember.id),
+        "activity_id": _first(url, m.RaciActivity.id),
+        "column_id": _first(url, m.RaciColumn.id),
+        "link_id": _first(url, m.NeedLink.id),
+        "view_id": _first(url, m.SavedView.id),
+        "version": 1,
+    }
+
+
+def _slug(url, path):
+    table = {
+        "departments": m.Department.slug,
+        "institutions": m.Institution.slug,
+        "processes": m.Process.slug,
+    }.get(path.strip("/").split("/")[0])
+    return _first(url, table) if table is not None else INFRA
+
+
+SENDS_NO_FORM_PAGE = ("/login", "/logout", "/language")  # log-in is tried below with its own values
+
+
+def form_routes(app):
+    """Every POST route that a page's form sends to (the JSON API, log-out and the language
+    switch, which only redirect, left aside)."""
+    for route in app.routes:
+        handlers = getattr(route, "route_handler_map", {})
+        if "POST" in handlers and not route.path.startswith("/api/") and route.path not in SENDS_NO_FORM_PAGE:
+            yield route.path
+
+
+def test_every_form_route_answers_an_error_with_an_html_page(database_url, client):
+    _need(database_url)
+    meeting = _meeting(client, database_url)
+    values = _path_values(database_url, meeting)
+    refused, answers = {}, {}
+    # Deletions last, so that the others still find what they are about.
+    for template in sorted(form_routes(client.app), key=lambda path: path.endswith("/delete")):
+        values["slug"] = _slug(database_url, template)
+        path = re.sub(r"\{(\w+):\w+\}", lambda match: str(values[match[1]]), template)
+        # Nothing filled in, or one nonsense value: every handler must refuse it as a page.
+        response = post_form(client, path, {"version": "x", "title": "", "name": ""})
+        answers[template] = (response.status_code, response.headers.get("location"))
+        if response.status_code >= 400:
+            refused[template] = answers[template]
+            assert response.headers["content-type"].startswith("text/html"), (template, response.status_code)
+            page = parse(response.text)
+            assert page.find("main").text, template  # a page with the message, not an empty body
+    # The walk reached the form handlers' own checks, not only the look-ups.
+    assert sum(1 for status in refused.values() if status[0] in (400, 409, 422)) >= 25, sorted(answers.items())
+
+
+def test_a_wrong_password_is_a_page_that_keeps_the_user_name(anonymous_client):
+    response = post_form(anonymous_client, "/login", {"username": "samordnare", "password": "fel", "next": "/needs"})
+    assert response.status_code == 401
+    assert response.headers["content-type"].startswith("text/html")
+    page = parse(response.text)
+    assert page.find("input", name="username").get("value") == "samordnare"
+    assert page.find(role="alert").text
+
+
+def test_too_many_attempts_is_a_page(anonymous_client):
+    for _attempt in range(12):
+        response = post_form(anonymous_client, "/login", {"username": "admin", "password": "fel"})
+        if response.status_code == 429:
+            break
+    assert response.status_code == 429
+    assert response.headers["content-type"].startswith("text/html")
+    assert parse(response.text).find(role="alert").text
+
+
+def test_an_invalid_intake_is_a_page_that_keeps_what_was_typed(client):
+    response = post_form(client, "/intake", {"title": "", "description": "Vi behöver en bättre rutin"})
+    assert response.status_code == 422
+    assert response.headers["content-type"].startswith("text/html")
+    assert "Vi behöver en bättre rutin" in parse(response.text).find("textarea", name="description").text
+
+
+def test_a_meeting_mode_conflict_is_a_page_with_the_message_and_the_text(database_url, client_as):
+    coordinator = client_as("coordinator")
+    need = _need(database_url)
+    meeting = _meeting(coordinator, database_url)
+    post_form(coordinator, f"/meetings/{meeting}/agenda", {"need_id": str(need)})
+    item = _scalar(database_url, select(m.AgendaItem.id).where(m.AgendaItem.meeting_id == meeting))
+    opened = _scalar(database_url, select(m.AgendaItem.version).where(m.AgendaItem.id == item))
+    first = {"notes": "A", "advice": "now", "rationale": "Stor nytta", "version": str(opened)}
+    assert post_form(coordinator, f"/meetings/{meeting}/items/{item}", first).status_code == 303
+    second = {"notes": "Anteckning B", "advice": "not", "rationale": "För dyrt", "version": str(opened)}
+    response = post_form(client_as("steering_member"), f"/meetings/{meeting}/items/{item}", second)
+    assert response.status_code == 409
+    assert response.headers["content-type"].startswith("text/html")
+    assert "Anteckning B" in response.text
+    assert _sql(database_url, select(func.count()).select_from(m.AgendaItem)) == [(1,)]
