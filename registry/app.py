@@ -39,7 +39,7 @@ from registry.processes.controllers import ProcessPages
 from registry.web.errors import exception_handlers
 from registry.web.language import set_language_choice
 from registry.web.middleware import RequestContextMiddleware, security_headers
-from registry.web.responses import templates_as_pages
+from registry.web.responses import htmx_answers, templates_as_pages
 from registry.web.templating import STATIC, template_config
 
 
@@ -126,7 +126,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             render_plugins=[JsonRenderPlugin()],
         ),
         after_request=templates_as_pages,
-        before_send=[security_headers],
+        before_send=[security_headers, htmx_answers],
         exception_handlers=exception_handlers,  # type: ignore[arg-type]
         logging_config=LoggingConfig(
             root={"level": "INFO", "handlers": ["queue_listener"]},

@@ -4,11 +4,13 @@ body, as a browser would; on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import date
 
 from sqlalchemy import func, select
 
+from registry.config import PROJECT_ROOT
 from registry.db import models as m
 from tests.conftest import post_form
 from tests.database import insert_need
@@ -152,3 +154,70 @@ def test_a_meeting_mode_conflict_is_a_page_with_the_message_and_the_text(databas
     assert response.headers["content-type"].startswith("text/html")
     assert "Anteckning B" in response.text
     assert _sql(database_url, select(func.count()).select_from(m.AgendaItem)) == [(1,)]
+
+
+def _htmx_config(page_html):
+    return json.loads(parse(page_html).find("meta", name="htmx-config").get("content"))
+
+
+def _handling(config, status):
+    return next(rule for rule in config["responseHandling"] if re.fullmatch(rule["code"], str(status)))
+
+
+def test_htmx_swaps_every_error_page_and_says_what_it_cannot_swap(client):
+    page = client.get("/needs")
+    config = _htmx_config(page.text)
+    for status in (400, 401, 403, 404, 409, 422, 429, 500, 503):
+        assert _handling(config, status)["swap"] is True, status
+    assert _handling(config, 204)["swap"] is False
+    region = parse(page.text).find(id="page-alert")
+    assert region.get("role") == "alert" and region.get("data-network") and region.get("data-server")
+    script = client.get("/static/js/registry.js")
+    assert script.status_code == 200 and "javascript" in script.headers["content-type"]
+    assert "htmx:sendError" in script.text and "page-alert" in script.text
+
+
+def test_htmx_keeps_no_copies_of_pages_for_back(client):
+    config = _htmx_config(client.get("/").text)
+    assert config["historyCacheSize"] == 0 and config["refreshOnHistoryMiss"] is True
+
+
+def test_a_refused_boosted_form_leaves_the_address_on_the_form_page(client):
+    htmx = {"HX-Request": "true", "HX-Boosted": "true"}
+    response = post_form(client, "/intake", {"title": "", "description": "Behov"}, headers=htmx)
+    assert response.status_code == 422 and response.headers["content-type"].startswith("text/html")
+    assert response.headers["hx-push-url"] == "false"
+    # A page load (not htmx) is left as it is.
+    assert "hx-push-url" not in post_form(client, "/intake", {"title": ""}).headers
+
+
+def test_a_boosted_save_that_redirects_to_a_section_lands_there(database_url, client):
+    need = _need(database_url)
+    htmx = {"HX-Request": "true", "HX-Boosted": "true"}
+    response = post_form(client, f"/needs/{need}/comments", {"body": "En kommentar"}, headers=htmx)
+    assert response.status_code == 200, response.text[:300]
+    assert "location" not in response.headers
+    target = json.loads(response.headers["hx-location"])
+    assert target["path"].startswith(f"/needs/{need}#") and target["target"] == "body"
+    # Without htmx, the browser follows the redirect and keeps the fragment itself.
+    plain = post_form(client, f"/needs/{need}/comments", {"body": "En till"})
+    assert plain.status_code == 303 and "#" in plain.headers["location"]
+
+
+def _luminance(hex_colour):
+    channels = [int(hex_colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def _contrast(a, b):
+    high, low = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def test_the_focus_ring_stands_out_on_white_and_on_the_header():
+    css = (PROJECT_ROOT / "static/css/registry.css").read_text()
+    colours = dict(re.findall(r"--([\w-]+):\s*(#[0-9a-fA-F]{6})", css))
+    assert "outline: 3px solid var(--focus)" in css
+    assert _contrast(colours["focus"], "#ffffff") >= 3
+    assert _contrast(colours["focus-on-brand"], colours["brand"]) >= 3
