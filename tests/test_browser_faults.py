@@ -221,3 +221,49 @@ def test_the_focus_ring_stands_out_on_white_and_on_the_header():
     assert "outline: 3px solid var(--focus)" in css
     assert _contrast(colours["focus"], "#ffffff") >= 3
     assert _contrast(colours["focus-on-brand"], colours["brand"]) >= 3
+
+
+DOWNLOAD = re.compile(r"\.(csv|xlsx|pdf|graphml|json|svg|png)(\?|$)")
+
+
+def _boost_off(element, ancestors):
+    return element.get("download") is not None or any(
+        node.get("hx-boost") == "false" for node in [element, *reversed(ancestors)]
+    )
+
+
+def _links_with_ancestors(node, ancestors=()):
+    for child in node.children:
+        if isinstance(child, str):
+            continue
+        if child.tag == "a" and child.get("href"):
+            yield child, list(ancestors)
+        yield from _links_with_ancestors(child, (*ancestors, child))
+
+
+def test_every_download_link_is_saved_by_the_browser_not_swapped_in(database_url, client):
+    _need(database_url)
+    meeting = _meeting(client, database_url)
+    assert post_form(client, f"/meetings/{meeting}/close", {}).status_code == 303
+    process = _first(database_url, m.Process.slug)
+    pages = [
+        "/changes",
+        f"/meetings/{meeting}/minutes",
+        "/needs/import",
+        "/needs",
+        "/priorities",
+        f"/areas/{INFRA}/priorities",
+        "/graph",
+        f"/processes/{process}/raci",
+        "/decisions",
+    ]
+    found = []
+    for address in pages:
+        response = client.get(address)
+        assert response.status_code == 200, address
+        for link, ancestors in _links_with_ancestors(parse(response.text)):
+            if DOWNLOAD.search(link.get("href")):
+                found.append(link.get("href"))
+                assert _boost_off(link, ancestors), (address, link.get("href"))
+    for expected in ("/changes/export.csv", "minutes.xlsx", "minutes.pdf", "template.xlsx", "raci.xlsx"):
+        assert any(expected in href for href in found), expected
