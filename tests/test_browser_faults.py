@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 
 from registry.config import PROJECT_ROOT
 from registry.db import models as m
+from registry.needs.queries import PAGE_SIZE
 from tests.conftest import post_form
 from tests.database import insert_need
 from tests.database import scalar as _scalar
@@ -267,3 +268,53 @@ def test_every_download_link_is_saved_by_the_browser_not_swapped_in(database_url
                 assert _boost_off(link, ancestors), (address, link.get("href"))
     for expected in ("/changes/export.csv", "minutes.xlsx", "minutes.pdf", "template.xlsx", "raci.xlsx"):
         assert any(expected in href for href in found), expected
+
+
+def _ids_on(page_html):
+    return [int(cell.text) for cell in parse(page_html).find(id="needs-table").find_all("td", class_="num")]
+
+
+def test_the_needs_list_address_exports_and_saved_view_follow_the_filter(database_url, client):
+    _need(database_url, "Lånekort för gästforskare")
+    _need(database_url, "Något helt annat")
+    htmx = {"HX-Request": "true", "HX-Target": "needs-table"}
+    response = client.get("/needs?q=gästforskare", headers=htmx)
+    assert response.status_code == 200 and response.headers["content-type"].startswith("text/html")
+    assert response.headers["hx-push-url"] == "/needs?q=g%C3%A4stforskare"
+    fragment = parse(response.text)
+    exports = fragment.find(id="needs-exports")
+    assert exports.get("hx-swap-oob") == "true"
+    hrefs = [link.get("href") for link in exports.find_all("a")]
+    assert hrefs == ["/needs/export.csv?q=g%C3%A4stforskare", "/needs/export.xlsx?q=g%C3%A4stforskare"]
+    assert fragment.find("input", id="view-query").get("value") == "q=g%C3%A4stforskare"
+    # The export those links give has the one need that matches, not all of them.
+    exported = client.get(hrefs[0]).text
+    assert "Lånekort för gästforskare" in exported and "Något helt annat" not in exported
+
+
+def test_the_needs_list_pages_forwards_and_back_with_the_address(database_url, client):
+    area = _scalar(database_url, select(m.SupportArea.id).where(m.SupportArea.slug == INFRA))
+    for number in range(PAGE_SIZE + 5):
+        _sql(database_url, insert_need(area, f"Behov {number}"))
+    first = client.get("/needs")
+    first_ids = _ids_on(first.text)
+    assert len(first_ids) == PAGE_SIZE
+    assert not parse(first.text).find_all("a", rel="prev")
+    next_link = parse(first.text).find("a", rel="next").get("href")
+    htmx = {"HX-Request": "true", "HX-Target": "needs-table"}
+    second = client.get(next_link, headers=htmx)
+    assert second.headers["hx-push-url"] == next_link  # the address bar shows the second page
+    assert set(_ids_on(second.text)).isdisjoint(first_ids) and _ids_on(second.text)
+    previous_link = parse(second.text).find("a", rel="prev").get("href")
+    assert "before=" in previous_link
+    back = client.get(previous_link)
+    assert _ids_on(back.text) == first_ids
+    assert parse(back.text).find("a", rel="next").get("href") == next_link
+
+
+def test_changing_language_keeps_the_query(client):
+    page = parse(client.get("/needs?q=lån&state=clarified").text)
+    kept = page.find("form", class_="language").find("input", name="next").get("value")
+    assert kept == "/needs?q=l%C3%A5n&state=clarified"
+    response = post_form(client, "/language", {"language": "en", "next": kept})
+    assert response.status_code == 303 and response.headers["location"] == kept

@@ -51,6 +51,14 @@
     // Whole-page swaps only (boosted links and forms); a live fragment must not move focus.
     if (event.detail.boosted || event.detail.target === document.body) placeFocus();
   });
+  // The language switch returns to the address on the screen, which htmx may have moved on
+  // (filters, paging) since the page was rendered.
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (form.matches && form.matches("form.language")) {
+      form.elements.next.value = location.pathname + location.search + location.hash;
+    }
+  });
   document.addEventListener("DOMContentLoaded", function () {
     if (document.querySelector(".error-summary")) placeFocus();
   });
