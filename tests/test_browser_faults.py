@@ -318,3 +318,29 @@ def test_changing_language_keeps_the_query(client):
     assert kept == "/needs?q=l%C3%A5n&state=clarified"
     response = post_form(client, "/language", {"language": "en", "next": kept})
     assert response.status_code == 303 and response.headers["location"] == kept
+
+
+def test_every_svg_picture_may_use_its_inline_styles(database_url, client):
+    values = {"benefit_id": _first(database_url, m.Benefit.id), "slug": INFRA}
+    pictures = [route.path for route in client.app.routes if route.path.endswith(".svg")]
+    assert len(pictures) >= 3, pictures
+    for template in pictures:
+        address = re.sub(r"\{(\w+):\w+\}", lambda match: str(values[match[1]]), template)
+        response = client.get(address)
+        assert response.status_code == 200, address
+        assert response.headers["content-type"].startswith("image/svg+xml"), address
+        assert "<svg" in response.text[:2000] and "style" in response.text, address
+        policy = response.headers["content-security-policy"]
+        assert "style-src 'unsafe-inline'" in policy and "script-src 'self'" not in policy, address
+        assert "default-src 'none'" in policy
+    # A page keeps the strict policy.
+    assert "style-src 'self'" in client.get("/graph").headers["content-security-policy"]
+
+
+def test_staff_pages_are_never_stored_and_public_pages_may_be(client, anonymous_client):
+    for address in ("/needs", "/", "/changes", "/graph.svg", "/me"):
+        assert client.get(address).headers.get("cache-control") == "no-store", address
+    assert anonymous_client.get("/areas").headers.get("cache-control") != "no-store"
+    # After log-out the same browser is sent to log in, not shown the page.
+    assert post_form(client, "/logout", {}).status_code == 303
+    assert client.get("/needs").status_code == 303
