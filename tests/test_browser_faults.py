@@ -344,3 +344,25 @@ def test_staff_pages_are_never_stored_and_public_pages_may_be(client, anonymous_
     # After log-out the same browser is sent to log in, not shown the page.
     assert post_form(client, "/logout", {}).status_code == 303
     assert client.get("/needs").status_code == 303
+
+
+def test_the_favicon_is_an_icon(anonymous_client):
+    response = anonymous_client.get("/favicon.ico")
+    assert response.status_code == 200 and response.headers["content-type"] == "image/x-icon"
+    assert response.content[:4] == b"\x00\x00\x01\x00"  # the ICO file signature
+    assert parse(anonymous_client.get("/").text).find("link", rel="icon").get("href") == "/favicon.ico"
+
+
+def test_head_answers_like_get_without_the_body(client):
+    pages = [
+        route.path
+        for route in client.app.routes
+        if "GET" in getattr(route, "route_handler_map", {}) and "{" not in route.path and "/schema" not in route.path
+    ]
+    assert len(pages) > 30
+    for address in pages:
+        got = client.get(address)
+        head = client.head(address)
+        assert head.status_code == got.status_code, address
+        assert head.headers.get("content-type") == got.headers.get("content-type"), address
+        assert head.content == b"", address

@@ -69,6 +69,28 @@ class RequestContextMiddleware:
 SVG_CONTENT_SECURITY_POLICY = "default-src 'none'; style-src 'unsafe-inline'"
 
 
+class HeadAsGet:
+    """Answers HEAD for every GET address (status and headers of the GET, no body), as HTTP asks;
+    Litestar routes only the methods a handler names."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "HEAD":
+            await self.app(scope, receive, send)
+            return
+
+        async def without_body(message: Message) -> None:
+            if message["type"] == "http.response.body":
+                if message.get("more_body", False):
+                    return
+                message = {"type": "http.response.body", "body": b"", "more_body": False}
+            await send(message)
+
+        await self.app({**scope, "method": "GET"}, receive, without_body)
+
+
 async def security_headers(message: Message, scope: Scope) -> None:
     """A `before_send` hook, so that every response gets these, 404s for unknown routes included.
 
