@@ -366,3 +366,21 @@ def test_head_answers_like_get_without_the_body(client):
         assert head.status_code == got.status_code, address
         assert head.headers.get("content-type") == got.headers.get("content-type"), address
         assert head.content == b"", address
+
+
+def test_meeting_mode_can_pause_its_live_list_and_gives_focus_back(database_url, client_as):
+    coordinator = client_as("coordinator")
+    need = _need(database_url)
+    meeting = _meeting(coordinator, database_url)
+    post_form(coordinator, f"/meetings/{meeting}/agenda", {"need_id": str(need)})
+    page = parse(coordinator.get(f"/meetings/{meeting}/live").text)
+    toggle = page.find("button", id="live-toggle")
+    assert toggle.get("type") == "button" and toggle.get("aria-pressed") == "false" and toggle.text
+    state = page.find(id="live-state")
+    assert state.get("data-running") and state.get("data-paused")
+    # Every link in the reloaded list has an id, which is how htmx gives focus back after a swap.
+    fragment = parse(coordinator.get(f"/meetings/{meeting}/ranking").text)
+    links = [link for link in fragment.find(id="live-ranking").find_all("a") if "/live?item=" in link.get("href")]
+    assert links and all(link.get("id") for link in links)
+    script = coordinator.get("/static/js/registry.js").text
+    assert "live-toggle" in script and "preventDefault" in script

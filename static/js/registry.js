@@ -59,6 +59,28 @@
       form.elements.next.value = location.pathname + location.search + location.hash;
     }
   });
+  // Meeting mode's live list: a reader can pause the reload (kept for this tab while it is open).
+  var PAUSED = "registry.live-paused";
+  function showLiveState() {
+    var button = document.getElementById("live-toggle");
+    if (!button) return;
+    var paused = sessionStorage.getItem(PAUSED) === "1";
+    var state = document.getElementById("live-state");
+    button.closest(".live-control").hidden = false;
+    button.setAttribute("aria-pressed", paused ? "true" : "false");
+    state.textContent = paused ? state.dataset.paused : state.dataset.running;
+  }
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("#live-toggle");
+    if (!button) return;
+    sessionStorage.setItem(PAUSED, button.getAttribute("aria-pressed") === "true" ? "0" : "1");
+    showLiveState();
+  });
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    if (event.detail.elt.id === "live-ranking" && sessionStorage.getItem(PAUSED) === "1") event.preventDefault();
+  });
+  document.addEventListener("htmx:load", showLiveState);
+
   document.addEventListener("DOMContentLoaded", function () {
     if (document.querySelector(".error-summary")) placeFocus();
   });
