@@ -18,6 +18,8 @@ from tests.database import insert_need
 from tests.database import scalar as _scalar
 from tests.database import sql as _sql
 
+ENGLISH = {"Accept-Language": "en"}
+
 
 def _area(url, slug="infrastruktur"):
     return _scalar(url, select(m.SupportArea.id).where(m.SupportArea.slug == slug))
@@ -148,24 +150,57 @@ def test_the_cut_line_follows_the_entered_capacity(database_url, prepared):
         coordinator, f"/meetings/{meeting}/capacity", [("department_id", str(it)), ("available_days", "60")]
     )
     assert response.status_code == 303
-    live = coordinator.get(f"/meetings/{meeting}/ranking").text
-    # IT has 60 days: Hög (30) fits; Mellan (50) does not: the line; Låg is below it.
+    live = coordinator.get(f"/meetings/{meeting}/ranking", headers=ENGLISH).text
+    # IT has 60 days: Hög (30) fits; Mellan (50) is 20 days short and skipped; Låg (10) still fits.
     assert (
-        live.index(f"#{needs['Hög']} Hög") < live.index('class="cut-line"') < live.index(f"#{needs['Mellan']} Mellan")
+        live.index(f"#{needs['Hög']} Hög")
+        < live.index(f"#{needs['Låg']} Låg")
+        < live.index('class="cut-line"')
+        < live.index(f"#{needs['Mellan']} Mellan")
     )
-    assert 'hx-trigger="every 10s"' in live
+    assert "Avd. för IT och digital infrastruktur short by 20 days" in live
+    assert 'hx-trigger="every 10s"' in live and "How the line is drawn" in live
+    # The load against the capacity, as a bar with its figures in text, and the bottleneck.
+    assert '<meter min="0" max="60.0" value="40.0"' in live and "40 of 60 days (67 %)" in live
+    assert "Bottleneck: Avd. för IT och digital infrastruktur" in live
     bad = post_form(
         coordinator, f"/meetings/{meeting}/capacity", [("department_id", str(it)), ("available_days", "sextio")]
     )
     assert bad.status_code == 422 and f'href="#field-capacity_{it}"' in bad.text
-    # Forcing Låg in (with a reason) puts it above the line.
-    item = _item(database_url, meeting, needs["Låg"])
+    # Forcing Mellan in (with a reason) puts it above the line; Hög no longer fits.
+    item = _item(database_url, meeting, needs["Mellan"])
     form = {"forced": "in", "force_reason": "Lagkrav", "version": str(_version(database_url, item))}
     assert post_form(prepared["member"], f"/meetings/{meeting}/items/{item}/force", form).status_code == 303
     live = coordinator.get(f"/meetings/{meeting}/ranking").text
-    assert live.index(f"#{needs['Låg']} Låg") < live.index('class="cut-line"')
+    assert (
+        live.index(f"#{needs['Mellan']} Mellan")
+        < live.index(f"#{needs['Låg']} Låg")
+        < live.index('class="cut-line"')
+        < live.index(f"#{needs['Hög']} Hög")
+    )
     no_reason = {"forced": "out", "force_reason": "", "version": str(_version(database_url, item))}
     assert post_form(prepared["member"], f"/meetings/{meeting}/items/{item}/force", no_reason).status_code == 422
+
+
+def test_a_department_outside_the_area_gets_a_capacity_and_limits_the_line(database_url, prepared):
+    """HR is not in the infrastructure area; a need that also needs HR is limited by HR's capacity,
+    and a need with an unestimated effort is not counted as 0 days."""
+    coordinator, it = prepared["coordinator"], prepared["it"]
+    hr = _department(database_url, "hr")
+    meeting = _meeting(coordinator, database_url)
+    staffed = _need(database_url, "Med HR", efforts=[(it, 5), (hr, 8)])
+    unknown = _need(database_url, "Oskattad", efforts=[(it, None)])
+    for need in (staffed, unknown):
+        assert post_form(coordinator, f"/meetings/{meeting}/agenda", {"need_id": str(need)}).status_code == 303
+    page = coordinator.get(f"/meetings/{meeting}", headers=ENGLISH).text
+    assert f'id="field-capacity_{hr}"' in page and "outside the area" in page
+    rows = [("department_id", str(it)), ("available_days", "100"), ("department_id", str(hr)), ("available_days", "6")]
+    assert post_form(coordinator, f"/meetings/{meeting}/capacity", rows).status_code == 303
+    live = coordinator.get(f"/meetings/{meeting}/ranking", headers=ENGLISH).text
+    line = live.index('class="cut-line"')
+    assert live.index(f"#{staffed} Med HR") > line and "Avd. för HR short by 2 days" in live
+    assert live.index(f"#{unknown} Oskattad") > line and "effort not estimated" in live
+    assert "Bottleneck: Avd. för HR" in live
 
 
 def test_a_later_edit_from_a_stale_page_is_refused_with_a_clear_message(database_url, prepared, client_as):
@@ -216,7 +251,13 @@ def test_closing_freezes_a_snapshot_that_later_changes_cannot_alter(database_url
     frozen = _scalar(database_url, select(m.MeetingSnapshot.data).where(m.MeetingSnapshot.meeting_id == meeting))
     first = frozen["items"][0]
     assert first["need_id"] == needs["Hög"] and first["advice"] == "now" and first["above"] is True
-    assert frozen["capacity"][0]["available"] == 60.0 and frozen["capacity"][0]["remaining"] == 30.0
+    assert frozen["capacity"][0] == {
+        "department": "Avd. för IT och digital infrastruktur",
+        "available": 60.0,
+        "load": 40.0,  # Hög 30 + Låg 10; Mellan (50) does not fit
+        "remaining": 20.0,
+    }
+    assert frozen["bottleneck"] == ["Avd. för IT och digital infrastruktur"]
     # Later changes: scores, weights and the need's title change; the minutes do not.
     _score(member, database_url, needs["Hög"], "0")
     _sql(database_url, update(m.Need).where(m.Need.id == needs["Hög"]).values(title="Nytt namn"))

@@ -44,7 +44,8 @@ def line_labels() -> dict[str, str]:
         "fits": _("fits the capacity"),
         "forced_in": _("forced in"),
         "forced_out": _("forced out"),
-        "no_room": _("no room left"),
+        "no_room": _("does not fit"),
+        "not_estimated": _("effort not estimated"),
         "below_line": _("below the line"),
     }
 
@@ -137,7 +138,14 @@ class MeetingPages(Controller):
         listed = await ranking.meeting_ranking(session, meeting)
         principal = _principal(request)
         history = await change_queries.history(session, "meeting", meeting.id)
-        area_departments = areas.departments_of(await areas.get_area(session, meeting.area.slug))
+        in_area = {d.id: d.name for d in areas.departments_of(await areas.get_area(session, meeting.area.slug))}
+        # Capacity can be given for every department the agenda's needs affect, inside the area or not.
+        capacity_departments = [
+            {"id": d, "name": name, "in_area": d in in_area}
+            for d, name in sorted(
+                (in_area | listed.departments).items(), key=lambda pair: (pair[0] not in in_area, pair[1])
+            )
+        ]
         raised = (
             await session.execute(
                 select(m.Need.id, m.Need.title)
@@ -154,7 +162,8 @@ class MeetingPages(Controller):
                 "listed": listed,
                 "capacity": {c.department_id: c.available_days for c in meeting.capacities},
                 "capacity_stamp": services.capacity_stamp(meeting.capacities),
-                "area_departments": area_departments,
+                "capacity_departments": capacity_departments,
+                "isnan": pd.isna,
                 "people": await areas.list_people(session) if services.may_manage(principal, meeting.area_id) else [],
                 "institutions": await areas.list_institutions(session),
                 "raised": raised,
