@@ -64,6 +64,18 @@ OPEN = {"submitted", "clarified", "ready", "recommended", "approved", "deferred"
 #   m = 16; strengths S7 F2 I5 K3 U7 B4 L3 H1 (sum 32). Inside {S,F,I,K}: 1+2+1+1+1 = 6, strength 17;
 #   inside {U,B,L,H}: 2+1+1+1 = 5, strength 15. Q = 6/16 − (17/32)² + 5/16 − (15/32)² = 190/1024.
 
+#
+# Weighted (distance = 1 ÷ weight: S-I, S-U and U-B are ½ long, every other tie 1). Two adjacent pairs
+# have a second way as short as the tie: I-U (I-S-U = ½+½) and S-B (S-U-B), so S gets ½ and U gets ½.
+# Pairs not tied: S-L via U (1½); F-K via S | I (2); F-U via S (1½); F-B via S | S,U (2);
+#   I-B via S | S,U | U (1½); I-L via U | S,U (2); K-B via U; K-L via U; U-H via L; B-H via L;
+#   S-H via U,L; F-L via S,U; I-H via U,L | S,U,L; K-H via U,L; F-H via S,U,L.
+#   S = ½ (I-U) + ½ + 1 + 1 + ⅔ + ½ + 1 (F-L) + ½ (I-H) + 1 (F-H) = 20/3;  I = ½ (F-K);
+#   U = ½ (S-B) + 1 + ½ + ⅔ + 1 + 1 + 1 + 1 (S-H) + 1 (F-L) + 1 (I-H) + 1 (K-H) + 1 (F-H) = 32/3;
+#   L = U-H, B-H, S-H, I-H, K-H, F-H = 6;  F = K = B = H = 0.
+# So the broker by the weighted measure is U alone; B, level with I in hops (5/3), drops to 0.
+# Strength and share of the load (strength ÷ 32): S 7 (7/32), F 2, I 5, K 3, U 7, B 4, L 3, H 1.
+
 S, F, IT, K, U, B, L, H = range(1, 9)  # I is IT
 HAND_WEIGHTS = {
     (S, F): 1, (S, IT): 2, (F, IT): 1, (S, K): 1, (S, U): 2, (IT, K): 1, (IT, U): 1, (K, U): 1,
@@ -73,6 +85,8 @@ HAND_DEGREES = {S: 5, F: 2, IT: 4, K: 3, U: 5, B: 3, L: 3, H: 1}
 HAND_BETWEENNESS = {
     S: Fraction(13, 3), F: 0, IT: Fraction(5, 3), K: 0, U: Fraction(22, 3), B: Fraction(5, 3), L: 6, H: 0,
 }  # fmt: skip
+HAND_WEIGHTED_BETWEENNESS = {S: Fraction(20, 3), F: 0, IT: Fraction(1, 2), K: 0, U: Fraction(32, 3), B: 0, L: 6, H: 0}
+HAND_STRENGTH = {S: 7, F: 2, IT: 5, K: 3, U: 7, B: 4, L: 3, H: 1}
 
 
 def seed_facts() -> RegistryFacts:
@@ -118,6 +132,16 @@ def test_the_vso_table_alone_matches_the_hand_computation():
     )  # fmt: skip
     communities = [{n for n in graph if graph.nodes[n]["label"] in c} for c in metrics.clusters]
     assert nx.community.modularity(graph, communities, weight="weight") == pytest.approx(190 / 1024)
+    for i, expected in HAND_WEIGHTED_BETWEENNESS.items():
+        assert by_id[i].weighted_betweenness == pytest.approx(float(expected), abs=1e-4), i
+    assert {i: d.strength for i, d in by_id.items()} == HAND_STRENGTH
+    assert {i: d.share for i, d in by_id.items()} == {i: round(w / 32, 4) for i, w in HAND_STRENGTH.items()}
+    assert [d.label for d in metrics.brokers] == ["Stöd i utbildning och forskning"]
+    assert [d.label for d in metrics.departments[:3]] == [
+        "Stöd i utbildning och forskning",
+        "Studentservice och utbildningsadministration",
+        "Ledningsstöd och ekonomi",
+    ]
     # The heaviest ties come first; no needs, no open pairs, no cycles.
     assert [t.weight for t in metrics.ties[:3]] == [2, 2, 2]
     assert metrics.open_need_pairs == [] and metrics.widest_needs == [] and metrics.cycles == []
@@ -165,6 +189,71 @@ def test_needs_teams_and_dependencies_each_count_one():
     assert metrics.widest_needs[0].id == 101 and len(metrics.widest_needs[0].departments) == 3
     assert metrics.open_need_pairs[0].open_needs == [100, 101]  # done counts as open (not closed yet)
     assert measure(graph, {"submitted"}).open_need_pairs[0].open_needs == [100]
+
+
+def test_the_kinds_of_tie_that_count_are_chosen_and_process_teams_obey():
+    seed = seed_facts()
+    facts = RegistryFacts(
+        departments=seed.departments,
+        areas=seed.areas,
+        needs=[_need(100, {F, H}), _need(101, {H, K})],
+        links=[LinkFacts(100, 101, "depends_on")],
+        process_teams=[ProcessTeamFacts("Antagning", frozenset({F, B}))],
+    )
+    everything = build(facts)
+    assert everything.edges[dept(F), dept(B)]["weight"] == 1 and everything.has_edge(dept(F), dept(H))
+    # Shared areas alone: exactly the VSO table, whatever needs and teams there are.
+    areas_only = build(facts, GraphFilter(ties=frozenset({"areas"})))
+    weights = {
+        tuple(sorted((areas_only.nodes[a]["id"], areas_only.nodes[b]["id"]))): w
+        for a, b, w in areas_only.edges(data="weight")
+    }  # noqa: E501
+    assert weights == {tuple(sorted(pair)): w for pair, w in HAND_WEIGHTS.items()}
+    assert [d.label for d in measure(areas_only, OPEN).brokers] == ["Stöd i utbildning och forskning"]
+    # Process teams alone: the one team's tie; with teams left out it is gone.
+    teams = build(facts, GraphFilter(ties=frozenset({"teams"})))
+    assert [(teams.nodes[a]["id"], teams.nodes[b]["id"]) for a, b in teams.edges()] in ([(F, B)], [(B, F)])
+    no_teams = build(facts, GraphFilter(ties=frozenset({"areas", "needs", "dependencies"})))
+    assert not no_teams.has_edge(dept(F), dept(B))
+    # Dependencies alone: need 100 (F, H) depends on 101 (H, K): F-H, F-K and H-K.
+    dependencies = build(facts, GraphFilter(ties=frozenset({"dependencies"})))
+    assert {frozenset((dependencies.nodes[a]["id"], dependencies.nodes[b]["id"])) for a, b in dependencies.edges()} == {
+        frozenset({F, H}),
+        frozenset({F, K}),
+        frozenset({H, K}),
+    }
+    needs_only = build(facts, GraphFilter(ties=frozenset({"needs"})))
+    assert {frozenset((needs_only.nodes[a]["id"], needs_only.nodes[b]["id"])) for a, b in needs_only.edges()} == {
+        frozenset({F, H}),
+        frozenset({H, K}),
+    }
+
+
+def test_weighted_betweenness_follows_the_heavy_ties():
+    """A–B–C weigh 3 each, A–C weighs 1: in hops A and C are neighbours (no one between); weighted, the
+    way A–B–C (⅓ + ⅓) is shorter than the tie A–C (1), so B brokers A–C."""
+    departments = [DepartmentFacts(i, f"Avd. {c}", c, c.lower()) for i, c in enumerate("ABC", 1)]
+    needs = [_need(i, pair) for i, pair in enumerate([{1, 2}] * 3 + [{2, 3}] * 3 + [{1, 3}], 1)]
+    metrics = measure(build(RegistryFacts(departments=departments, needs=needs)), OPEN)
+    by_label = {d.label: d for d in metrics.departments}
+    assert by_label["B"].betweenness == 0 and by_label["B"].weighted_betweenness == 1
+    assert [d.label for d in metrics.brokers] == ["B"] and metrics.most_central_by_betweenness == []
+    assert by_label["B"].strength == 6 and by_label["B"].share == 0.4286  # 6 ÷ (4 + 6 + 4)
+
+
+def test_graphml_and_json_carry_the_same_node_attributes():
+    graph = build(seed_facts())
+    metrics = measure(graph, OPEN)
+    positions = export.layout(graph)
+    back = nx.read_graphml(io.BytesIO(export.graphml(graph, metrics, positions)))
+    data = json.loads(json.dumps(export.node_link(graph, metrics, positions)))
+    for node in data["nodes"]:
+        in_graphml = back.nodes[node["id"]]
+        assert set(node) - {"id"} == set(in_graphml) - {"id"}, node["id"]
+        for key in ("degree", "strength", "share", "betweenness", "weighted_betweenness", "cluster", "broker", "x"):
+            assert in_graphml[key] == node[key], key
+    broker = next(n for n in data["nodes"] if n["broker"])
+    assert broker["label"] == "Stöd i utbildning och forskning" and broker["weighted_betweenness"] == 10.6667
 
 
 def test_filters_by_state_period_area_and_weight():
@@ -262,7 +351,7 @@ def test_two_hundred_departments_build_measure_and_draw():
     assert svg.lstrip().startswith(b"<?xml") and b"<svg" in svg
     png = export.picture(graph, metrics, positions, "png")
     assert png.startswith(b"\x89PNG")
-    back = nx.read_graphml(io.BytesIO(export.graphml(graph, metrics)))
+    back = nx.read_graphml(io.BytesIO(export.graphml(graph, metrics, positions)))
     assert back.number_of_edges() == graph.number_of_edges()
     data = json.loads(json.dumps(export.node_link(graph, metrics, positions)))
     assert nx.node_link_graph(data, edges="links").number_of_nodes() == 200
@@ -281,8 +370,6 @@ def english(client_as):
         return opened
 
     return make
-
-
 
 
 def _new_need(client, url, title, departments, state_area="infrastruktur", raised="2026-10-01"):
@@ -312,14 +399,17 @@ def _row(page, heading_id: str, label: str) -> list[str]:
 
 def test_graph_page_shows_the_seed_metrics_in_tables(english):
     client = english("admin")
-    page = client.get("/graph")
+    page = client.get("/graph?tie_form=1&tie=areas")  # the VSO table alone, as computed by hand above
     assert page.status_code == 200
-    assert _row(page.text, "departments-heading", "Stöd i utbildning och forskning")[1:5] == ["5", "7", "7.33", "1"]
-    assert _row(page.text, "departments-heading", "Ledningsstöd och ekonomi")[5] == "Yes"
-    assert _row(page.text, "departments-heading", "HR")[1:4] == ["1", "1", "0.00"]
+    row = _row(page.text, "departments-heading", "Stöd i utbildning och forskning")
+    assert row[1:7] == ["5", "7", "21.9 %", "7.33", "10.67", "1"]
+    assert _row(page.text, "departments-heading", "Ledningsstöd och ekonomi")[7] == "Yes"
+    assert _row(page.text, "departments-heading", "HR")[1:6] == ["1", "1", "3.1 %", "0.00", "0.00"]
     reading = parse(page.text).find("section", aria_labelledby="reading-heading").text
+    assert "The broker of coordination: Stöd i utbildning och forskning." in reading
+    assert "The largest share of the coordination load: Studentservice" in reading
     assert "Without these, coordination would split in two: Ledningsstöd och ekonomi" in reading
-    assert 'data-source="/graph.json?"' in page.text and "/static/js/graph.js" in page.text
+    assert 'data-source="/graph.json?tie=areas"' in page.text and "/static/js/graph.js" in page.text
     assert '<noscript><img src="/graph.svg?' in page.text
 
 
@@ -344,6 +434,14 @@ def test_filters_change_the_ties_and_exports_honour_them(english, database_url):
     area = _sql(database_url, select(m.SupportArea.id).where(m.SupportArea.slug == "infrastruktur"))[0][0]
     assert tie(f"area={area}")[1] == "2"  # the area's needs draw both departments in
     assert tie("state=rejected") == []
+    # Which kinds of tie count: HR and the library share no area, only the two needs.
+    assert tie("tie_form=1&tie=areas") == [] and tie("tie_form=1&tie=needs&tie=teams")[1] == "2"
+    areas_only = client.get("/graph.json?tie=areas").json()
+    hr_id = _sql(database_url, select(m.Department.id).where(m.Department.slug == "hr"))[0][0]
+    assert all(
+        f"d{hr_id}" not in (link["source"], link["target"]) or link["needs"] == [] for link in areas_only["links"]
+    )
+    assert 'href="/graph.graphml?tie=areas"' in client.get("/graph?tie_form=1&tie=areas").text
 
     query = "state=clarified&areas=1"
     graph = nx.read_graphml(io.BytesIO(client.get(f"/graph.graphml?{query}").content))
@@ -369,6 +467,9 @@ def test_bad_filters_are_named_and_what_was_typed_is_kept(english):
     assert "Raised from: “2026-13-01” is not a date; write it as YYYY-MM-DD." in summary
     assert "State: Unknown state: nonsense." in summary and "There is no support-service area “nowhere”." in summary
     assert 'value="many"' in page.text and 'value="2026-13-01"' in page.text
+    no_ties = client.get("/graph?tie_form=1")
+    assert no_ties.status_code == 422 and "Choose at least one kind of tie" in no_ties.text
+    assert "Unknown kind of tie: friendship." in client.get("/graph?tie=friendship").text
     period = client.get("/graph?from=2026-05-01&to=2026-01-01")
     assert period.status_code == 422 and "The end of the period comes before its start." in period.text
     refused = client.get("/graph.json?min_weight=0", headers={"accept": "application/json"})

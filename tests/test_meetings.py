@@ -18,6 +18,8 @@ from tests.database import insert_need
 from tests.database import scalar as _scalar
 from tests.database import sql as _sql
 
+ENGLISH = {"Accept-Language": "en"}
+
 
 def _area(url, slug="infrastruktur"):
     return _scalar(url, select(m.SupportArea.id).where(m.SupportArea.slug == slug))
@@ -112,7 +114,7 @@ def test_a_new_steering_group_meeting_gets_the_ready_needs_best_ranked_first(dat
 def test_the_coordinator_changes_the_agenda_and_every_change_is_logged(database_url, prepared):
     coordinator, needs = prepared["coordinator"], prepared["needs"]
     meeting = _meeting(coordinator, database_url)
-    extra = _need(database_url, "Tillagd", state="clarified")
+    extra = _need(database_url, "Tillagd", state="ready")
     assert post_form(coordinator, f"/meetings/{meeting}/agenda", {"need_id": f"#{extra}"}).status_code == 303
     assert _items(database_url, meeting)[-1] == extra
     low = _item(database_url, meeting, needs["Låg"])
@@ -141,6 +143,107 @@ def test_the_coordinator_changes_the_agenda_and_every_change_is_logged(database_
     )
 
 
+def test_only_needs_the_steering_group_can_recommend_go_on_its_agenda(database_url, prepared):
+    coordinator = prepared["coordinator"]
+    meeting = _meeting(coordinator, database_url)
+    for state in ("clarified", "done", "approved"):
+        need = _need(database_url, f"Behov ({state})", state=state)
+        refused = post_form(coordinator, f"/meetings/{meeting}/agenda", {"need_id": str(need)}, headers=ENGLISH)
+        assert refused.status_code == 422, state
+        assert f"Need #{need} cannot be recommended: Only a need that is ready for the steering group" in refused.text
+        assert f'value="{need}"' in refused.text and need not in _items(database_url, meeting)
+    deferred = _need(database_url, "Uppskjutet", state="deferred")
+    refused = post_form(coordinator, f"/meetings/{meeting}/agenda", {"need_id": str(deferred)}, headers=ENGLISH)
+    assert refused.status_code == 422 and "A deferred need goes back on the agenda first" in refused.text
+    elsewhere = _scalar(database_url, insert_need(_area(database_url, "styrning"), "Annat område", state="ready"))
+    refused = post_form(coordinator, f"/meetings/{meeting}/agenda", {"need_id": str(elsewhere)}, headers=ENGLISH)
+    assert refused.status_code == 422 and "belongs to another area" in refused.text
+    again = _need(database_url, "Redan rekommenderat", state="recommended")  # may be recommended anew
+    assert post_form(coordinator, f"/meetings/{meeting}/agenda", {"need_id": str(again)}).status_code == 303
+
+
+def _messages(url, meeting):
+    return [
+        row[0]
+        for row in _sql(
+            url,
+            select(m.ChangeRecord.message)
+            .where(m.ChangeRecord.object_type == "meeting", m.ChangeRecord.object_id == meeting)
+            .order_by(m.ChangeRecord.id),
+        )
+    ]
+
+
+def test_a_meeting_is_edited_rescheduled_with_a_reason_and_cancelled_with_a_reason(database_url, prepared):
+    coordinator, needs = prepared["coordinator"], prepared["needs"]
+    meeting = _meeting(coordinator, database_url)
+    form = coordinator.get(f"/meetings/{meeting}/edit", headers=ENGLISH)
+    assert form.status_code == 200 and 'value="Styrgruppen i december"' in form.text
+    moved = {"title": "Styrgruppen i januari", "held_on": "2030-01-15", "location": "Rum 5", "period_from": ""}
+    refused = post_form(coordinator, f"/meetings/{meeting}/edit", moved | {"reason": ""}, headers=ENGLISH)
+    assert refused.status_code == 422 and "Say why the meeting moves to another date" in refused.text
+    assert 'value="Styrgruppen i januari"' in refused.text  # what was typed is kept
+    assert _scalar(database_url, select(m.Meeting.held_on).where(m.Meeting.id == meeting)) == date.today()
+    ok = post_form(
+        coordinator, f"/meetings/{meeting}/edit", moved | {"reason": "Krockar med budgetmötet"}, headers=ENGLISH
+    )
+    assert ok.status_code == 303
+    saved = select(m.Meeting.title, m.Meeting.held_on, m.Meeting.location, m.Meeting.period_from)
+    assert _sql(database_url, saved.where(m.Meeting.id == meeting)) == [
+        ("Styrgruppen i januari", date(2030, 1, 15), "Rum 5", None)
+    ]
+    assert _messages(database_url, meeting)[-1] == (
+        f"Rescheduled from {date.today().isoformat()} to 2030-01-15: Krockar med budgetmötet"
+    )
+    # An edit that keeps the date needs no reason.
+    assert post_form(coordinator, f"/meetings/{meeting}/edit", moved | {"title": "Januarimötet"}).status_code == 303
+    # Cancelling needs its reason; then the meeting's record no longer changes.
+    assert post_form(coordinator, f"/meetings/{meeting}/cancel", {"reason": " "}).status_code == 422
+    assert post_form(coordinator, f"/meetings/{meeting}/cancel", {"reason": "Inga ärenden i år"}).status_code == 303
+    assert _sql(database_url, select(m.Meeting.state, m.Meeting.cancel_reason).where(m.Meeting.id == meeting)) == [
+        ("cancelled", "Inga ärenden i år")
+    ]
+    assert "Inga ärenden i år" in _messages(database_url, meeting)[-1]
+    page = coordinator.get(f"/meetings/{meeting}", headers=ENGLISH).text
+    assert "Cancelled" in page and "Inga ärenden i år" in page and f"/meetings/{meeting}/edit" not in page
+    for path, body in (
+        ("agenda", {"need_id": str(needs["Låg"])}),
+        ("edit", moved | {"reason": "Igen"}),
+        ("cancel", {"reason": "Igen"}),
+        ("close", {"confirm": "yes"}),
+    ):
+        refused = post_form(coordinator, f"/meetings/{meeting}/{path}", body, headers=ENGLISH)
+        assert refused.status_code == 422 and "The meeting is cancelled" in refused.text, path
+    assert coordinator.get("/meetings", headers=ENGLISH).text.count("Cancelled") == 1
+    assert post_form(prepared["member"], f"/meetings/{meeting}/cancel", {"reason": "x"}).status_code == 403
+
+
+def test_closing_asks_for_confirmation_listing_what_is_frozen_and_written(database_url, prepared):
+    coordinator, member, needs = prepared["coordinator"], prepared["member"], prepared["needs"]
+    meeting = _meeting(coordinator, database_url)
+    item = _item(database_url, meeting, needs["Hög"])
+    advice = {"notes": "", "advice": "now", "rationale": "Stor nytta", "version": str(_version(database_url, item))}
+    assert post_form(member, f"/meetings/{meeting}/items/{item}", advice).status_code == 303
+    # The meeting page links to the confirmation; a bare POST (no confirmation) closes nothing.
+    assert f'href="/meetings/{meeting}/close"' in coordinator.get(f"/meetings/{meeting}").text
+    bare = post_form(coordinator, f"/meetings/{meeting}/close", {})
+    assert bare.status_code == 303 and bare.headers["location"] == f"/meetings/{meeting}/close"
+    assert _scalar(database_url, select(m.Meeting.state).where(m.Meeting.id == meeting)) == "planned"
+    page = coordinator.get(f"/meetings/{meeting}/close", headers=ENGLISH)
+    assert page.status_code == 200
+    assert "The ranked list of 3 needs on the agenda" in page.text and "Frozen in the minutes" in page.text
+    written = page.text.split('id="written-heading"')[1]
+    assert f"#{needs['Hög']} Hög" in written and "Prioritise now" in written and "Stor nytta" in written
+    assert "2 items have no recommendation" in written
+    assert 'name="confirm" value="yes"' in page.text and "<script" not in page.text.split("<main")[-1]
+    assert post_form(coordinator, f"/meetings/{meeting}/close", {"confirm": "yes"}).status_code == 303
+    assert _scalar(database_url, select(m.Meeting.state).where(m.Meeting.id == meeting)) == "closed"
+    # A meeting on a later day shows why it cannot be closed yet.
+    later = _meeting(coordinator, database_url, held_on="2099-01-01")
+    early = coordinator.get(f"/meetings/{later}/close", headers=ENGLISH).text
+    assert "The meeting cannot be closed now" in early and 'name="confirm"' not in early
+
+
 def test_the_cut_line_follows_the_entered_capacity(database_url, prepared):
     coordinator, it, needs = prepared["coordinator"], prepared["it"], prepared["needs"]
     meeting = _meeting(coordinator, database_url)
@@ -148,24 +251,57 @@ def test_the_cut_line_follows_the_entered_capacity(database_url, prepared):
         coordinator, f"/meetings/{meeting}/capacity", [("department_id", str(it)), ("available_days", "60")]
     )
     assert response.status_code == 303
-    live = coordinator.get(f"/meetings/{meeting}/ranking").text
-    # IT has 60 days: Hög (30) fits; Mellan (50) does not: the line; Låg is below it.
+    live = coordinator.get(f"/meetings/{meeting}/ranking", headers=ENGLISH).text
+    # IT has 60 days: Hög (30) fits; Mellan (50) is 20 days short and skipped; Låg (10) still fits.
     assert (
-        live.index(f"#{needs['Hög']} Hög") < live.index('class="cut-line"') < live.index(f"#{needs['Mellan']} Mellan")
+        live.index(f"#{needs['Hög']} Hög")
+        < live.index(f"#{needs['Låg']} Låg")
+        < live.index('class="cut-line"')
+        < live.index(f"#{needs['Mellan']} Mellan")
     )
-    assert 'hx-trigger="every 10s"' in live
+    assert "Avd. för IT och digital infrastruktur short by 20 days" in live
+    assert 'hx-trigger="every 10s"' in live and "How the line is drawn" in live
+    # The load against the capacity, as a bar with its figures in text, and the bottleneck.
+    assert '<meter min="0" max="60.0" value="40.0"' in live and "40 of 60 days (67 %)" in live
+    assert "Bottleneck: Avd. för IT och digital infrastruktur" in live
     bad = post_form(
         coordinator, f"/meetings/{meeting}/capacity", [("department_id", str(it)), ("available_days", "sextio")]
     )
     assert bad.status_code == 422 and f'href="#field-capacity_{it}"' in bad.text
-    # Forcing Låg in (with a reason) puts it above the line.
-    item = _item(database_url, meeting, needs["Låg"])
+    # Forcing Mellan in (with a reason) puts it above the line; Hög no longer fits.
+    item = _item(database_url, meeting, needs["Mellan"])
     form = {"forced": "in", "force_reason": "Lagkrav", "version": str(_version(database_url, item))}
     assert post_form(prepared["member"], f"/meetings/{meeting}/items/{item}/force", form).status_code == 303
     live = coordinator.get(f"/meetings/{meeting}/ranking").text
-    assert live.index(f"#{needs['Låg']} Låg") < live.index('class="cut-line"')
+    assert (
+        live.index(f"#{needs['Mellan']} Mellan")
+        < live.index(f"#{needs['Låg']} Låg")
+        < live.index('class="cut-line"')
+        < live.index(f"#{needs['Hög']} Hög")
+    )
     no_reason = {"forced": "out", "force_reason": "", "version": str(_version(database_url, item))}
     assert post_form(prepared["member"], f"/meetings/{meeting}/items/{item}/force", no_reason).status_code == 422
+
+
+def test_a_department_outside_the_area_gets_a_capacity_and_limits_the_line(database_url, prepared):
+    """HR is not in the infrastructure area; a need that also needs HR is limited by HR's capacity,
+    and a need with an unestimated effort is not counted as 0 days."""
+    coordinator, it = prepared["coordinator"], prepared["it"]
+    hr = _department(database_url, "hr")
+    meeting = _meeting(coordinator, database_url)
+    staffed = _need(database_url, "Med HR", efforts=[(it, 5), (hr, 8)])
+    unknown = _need(database_url, "Oskattad", efforts=[(it, None)])
+    for need in (staffed, unknown):
+        assert post_form(coordinator, f"/meetings/{meeting}/agenda", {"need_id": str(need)}).status_code == 303
+    page = coordinator.get(f"/meetings/{meeting}", headers=ENGLISH).text
+    assert f'id="field-capacity_{hr}"' in page and "outside the area" in page
+    rows = [("department_id", str(it)), ("available_days", "100"), ("department_id", str(hr)), ("available_days", "6")]
+    assert post_form(coordinator, f"/meetings/{meeting}/capacity", rows).status_code == 303
+    live = coordinator.get(f"/meetings/{meeting}/ranking", headers=ENGLISH).text
+    line = live.index('class="cut-line"')
+    assert live.index(f"#{staffed} Med HR") > line and "Avd. för HR short by 2 days" in live
+    assert live.index(f"#{unknown} Oskattad") > line and "effort not estimated" in live
+    assert "Bottleneck: Avd. för HR" in live
 
 
 def test_a_later_edit_from_a_stale_page_is_refused_with_a_clear_message(database_url, prepared, client_as):
@@ -204,7 +340,7 @@ def test_closing_freezes_a_snapshot_that_later_changes_cannot_alter(database_url
     }
     post_form(member, f"/meetings/{meeting}/items/{item}", advice)
     assert coordinator.get(f"/meetings/{meeting}/minutes").status_code == 404  # no minutes before closing
-    closed = post_form(coordinator, f"/meetings/{meeting}/close", {})
+    closed = post_form(coordinator, f"/meetings/{meeting}/close", {"confirm": "yes"})
     assert closed.status_code == 303, closed.text.split("error-summary")[-1][:800]
     # The recommendation went to the need: it now waits for the line decisions.
     assert _sql(
@@ -216,7 +352,13 @@ def test_closing_freezes_a_snapshot_that_later_changes_cannot_alter(database_url
     frozen = _scalar(database_url, select(m.MeetingSnapshot.data).where(m.MeetingSnapshot.meeting_id == meeting))
     first = frozen["items"][0]
     assert first["need_id"] == needs["Hög"] and first["advice"] == "now" and first["above"] is True
-    assert frozen["capacity"][0]["available"] == 60.0 and frozen["capacity"][0]["remaining"] == 30.0
+    assert frozen["capacity"][0] == {
+        "department": "Avd. för IT och digital infrastruktur",
+        "available": 60.0,
+        "load": 40.0,  # Hög 30 + Låg 10; Mellan (50) does not fit
+        "remaining": 20.0,
+    }
+    assert frozen["bottleneck"] == ["Avd. för IT och digital infrastruktur"]
     # Later changes: scores, weights and the need's title change; the minutes do not.
     _score(member, database_url, needs["Hög"], "0")
     _sql(database_url, update(m.Need).where(m.Need.id == needs["Hög"]).values(title="Nytt namn"))
@@ -233,7 +375,7 @@ def test_closing_freezes_a_snapshot_that_later_changes_cannot_alter(database_url
         ).status_code
         == 422
     )
-    assert post_form(coordinator, f"/meetings/{meeting}/close", {}).status_code == 422
+    assert post_form(coordinator, f"/meetings/{meeting}/close", {"confirm": "yes"}).status_code == 422
     # …nor through the model.
     from sqlalchemy.orm import Session
 
@@ -255,7 +397,7 @@ def test_closing_freezes_a_snapshot_that_later_changes_cannot_alter(database_url
 def test_a_meeting_is_closed_on_its_day_or_later(database_url, prepared):
     coordinator = prepared["coordinator"]
     meeting = _meeting(coordinator, database_url, held_on="2099-01-01")
-    refused = post_form(coordinator, f"/meetings/{meeting}/close", {})
+    refused = post_form(coordinator, f"/meetings/{meeting}/close", {"confirm": "yes"})
     assert refused.status_code == 422 and "2099-01-01" in refused.text
     assert _scalar(database_url, select(m.Meeting.state).where(m.Meeting.id == meeting)) == "planned"
 
@@ -267,7 +409,7 @@ def test_a_recommendation_the_need_cannot_take_stops_the_close_and_names_the_nee
     advice = {"notes": "", "advice": "later", "rationale": "Nästa år", "version": str(_version(database_url, item))}
     assert post_form(member, f"/meetings/{meeting}/items/{item}", advice).status_code == 303
     _sql(database_url, update(m.Need).where(m.Need.id == needs["Mellan"]).values(state="deferred"))
-    refused = post_form(coordinator, f"/meetings/{meeting}/close", {})
+    refused = post_form(coordinator, f"/meetings/{meeting}/close", {"confirm": "yes"})
     assert refused.status_code == 422 and f"#{needs['Mellan']}" in refused.text
     assert _scalar(database_url, select(m.Meeting.state).where(m.Meeting.id == meeting)) == "planned"
     assert _scalar(database_url, select(func.count()).select_from(m.MeetingSnapshot)) == 0

@@ -250,6 +250,25 @@ def test_backlog_exports_and_chart(database_url, client_as):
     assert member.get("/priorities/export.pdf").status_code == 404
 
 
+def test_the_registry_wide_ranking_says_it_compares_percentiles_on_the_page_and_in_the_export(database_url, client_as):
+    goals = _goals(database_url)
+    need = _need(database_url)
+    member = client_as("steering_member")
+    post_form(member, f"/needs/{need}/scores", _score_form(goals))
+    english = {"Accept-Language": "en"}
+    page = member.get("/priorities", headers=english).text
+    assert "each need is ranked by its percentile within its own area" in page
+    assert "Percentile in the area" in page
+    assert "percentile within its own area" not in member.get("/areas/infrastruktur/priorities", headers=english).text
+    csv = member.get("/priorities/export.csv", headers=english)
+    frame = pd.read_csv(io.BytesIO(csv.content), sep=";", encoding="utf-8-sig")
+    assert frame.loc[0, "Rank across areas (by percentile in the area)"] == 1
+    assert frame.loc[0, "Percentile in the area"] == 100.0
+    assert "percentile within its own area" in frame.loc[0, "How the rank is made"]
+    area_csv = member.get("/areas/infrastruktur/priorities/export.csv", headers=english)
+    assert "How the rank is made" not in pd.read_csv(io.BytesIO(area_csv.content), sep=";", encoding="utf-8-sig")
+
+
 def test_a_backlog_costs_the_same_number_of_queries_whatever_its_size(database_url, client_as):
     member = client_as("steering_member")
     goals = _goals(database_url)

@@ -244,3 +244,33 @@ def test_backlog_ranks_each_area_with_its_own_model_and_lists_unscored_needs():
     assert ranked.table.loc[2, "raters"] == 2 and ranked.table.loc[2, "spread"] == 2
     assert list(ranked.disputed().index) == [2]
     assert list(ranked.table["rank"]) == [1, 2, 3]
+
+
+def test_the_ranking_across_areas_compares_percentiles_within_each_area_not_raw_scores():
+    """Area 100 scores 0–100 (weighted), area 200 value per person-day (a few points): by raw score
+    area 200's best need would fall below every need of area 100."""
+    needs = _needs([(1, 10.0, 1, 0), (2, 40.0, 3, 1), (5, 10.0, 1, 0), (3, 10.0, 2, 0), (6, 2.0, 1, 0)])
+    needs["area_id"] = [100, 100, 100, 200, 200]
+    needs["title"] = needs["state"] = needs["department_names"] = ""
+    ratings = _ratings(
+        [(1, 1, 3, 3, 3, {}), (2, 1, 2, 2, 2, {}), (5, 1, 1, 1, 1, {}), (3, 1, 3, 3, 3, {}), (6, 1, 1, 0, 0, {})]
+    )
+    weighted = scoring.Weights(WEIGHTS, {})
+    per_day = scoring.Weights(WEIGHTS, {}, method=scoring.VALUE_PER_EFFORT)
+    ranked = backlog.rank_backlog(needs, ratings, [], {None: weighted, 100: weighted, 200: per_day}, runs=10)
+    table = ranked.table
+    assert table.loc[3, "score"] < table.loc[5, "score"]  # raw scores would put #3 below #5
+    # Percentile: the share of the area's scored needs scoring at or below the need.
+    assert table.loc[1, "percentile"] == 100 and table.loc[3, "percentile"] == 100
+    assert table.loc[2, "percentile"] == pytest.approx(200 / 3) and table.loc[6, "percentile"] == 50
+    assert table.loc[5, "percentile"] == pytest.approx(100 / 3)
+    # Ranked by percentile, ties to the older need: #1, #3 (100), #2 (66.7), #6 (50), #5 (33.3).
+    assert list(table.index) == [1, 3, 2, 6, 5] and list(table["rank"]) == [1, 2, 3, 4, 5]
+    labels = {name: name for name in ("rank", "area_rank", "rank_range", "verdict", "need", "title", "area")}
+    labels |= {name: name for name in ("state", "score", "method", "percentile", "effort_days")}
+    labels |= {name: name for name in ("departments", "raters", "spread")}
+    labels |= {f"points_{name}": name for name in scoring.CRITERIA}
+    labels["method:value_per_effort"] = "per day"
+    exported = backlog.export_frame(ranked, labels, {})
+    assert list(exported["percentile"].round(1)) == [100.0, 100.0, 66.7, 50.0, 33.3]
+    assert exported.loc[1, "method"] == "per day" and exported.loc[0, "method"] == scoring.WEIGHTED

@@ -115,6 +115,14 @@ def _days(value: Any, outcome: DecisionOutcome | None, errors: dict[str, str]) -
 # ---------------------------------------------------------------- recommendations
 
 
+def recommendation_refusal(need: Need, outcome: str | None = None) -> str | None:
+    """Why the steering group cannot give the need this recommendation (by default: prioritise now,
+    later or not) in its present state; None if it can. A meeting's agenda takes only needs it can
+    recommend."""
+    clarify = outcome == RecommendationOutcome.clarify.value
+    return _recommendation_refusal(need, NeedState.clarified if clarify else NeedState.recommended)
+
+
 def _recommendation_refusal(need: Need, target: NeedState) -> str | None:
     """Why the need cannot take this recommendation now; None if it can."""
     if need.owning_area_id is None:

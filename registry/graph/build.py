@@ -6,7 +6,8 @@ both, and each dependency between their needs (a need of one depends on, or bloc
 other). Areas and institutions may be added as nodes of their own: an area is tied to its departments,
 an institution to the departments affected by the needs it raised.
 
-Merged needs never count: they live on in the need they were merged into.
+Merged needs never count: they live on in the need they were merged into. A filter chooses which
+kinds of tie count (e.g. shared areas alone: the structure of the VSO table itself).
 """
 
 from __future__ import annotations
@@ -24,6 +25,13 @@ AREA = "area"
 INSTITUTION = "institution"
 
 DEPENDENCY_KINDS = ("depends_on", "blocks")
+
+# The kinds of tie between departments; a filter chooses which of them count.
+TIE_AREAS = "areas"
+TIE_NEEDS = "needs"
+TIE_TEAMS = "teams"
+TIE_DEPENDENCIES = "dependencies"
+TIE_KINDS = (TIE_AREAS, TIE_NEEDS, TIE_TEAMS, TIE_DEPENDENCIES)
 
 
 @dataclass(frozen=True)
@@ -99,6 +107,7 @@ class GraphFilter:
     min_weight: int = 1
     include_areas: bool = False
     include_institutions: bool = False
+    ties: frozenset[str] = frozenset(TIE_KINDS)  # which kinds of tie count (shared areas, needs, teams, dependencies)
 
     def keeps(self, need: NeedFacts) -> bool:
         if need.state == "merged":
@@ -164,17 +173,18 @@ def build(facts: RegistryFacts, graph_filter: GraphFilter | None = None) -> nx.G
         if x in needs and y in needs
     ]
 
+    counted = graph_filter.ties
     ties: dict[tuple[int, int], _Tie] = defaultdict(_Tie)
-    for area in areas:
+    for area in areas if TIE_AREAS in counted else ():
         for a, b in combinations(sorted(area.department_ids), 2):
             ties[a, b].areas.add(area.id)
-    for need in needs.values():
+    for need in needs.values() if TIE_NEEDS in counted else ():
         for a, b in combinations(sorted(need.department_ids), 2):
             ties[a, b].needs.add(need.id)
-    for team in facts.process_teams:
+    for team in facts.process_teams if TIE_TEAMS in counted else ():
         for a, b in combinations(sorted(team.department_ids), 2):
             ties[a, b].teams.add(team.name)
-    for dependent, prerequisite in dependencies:
+    for dependent, prerequisite in dependencies if TIE_DEPENDENCIES in counted else ():
         for a in needs[dependent].department_ids:
             for b in needs[prerequisite].department_ids:
                 if a != b:

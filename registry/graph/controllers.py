@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from registry.accounts.guards import logged_in
 from registry.forms import FormErrors
 from registry.graph import export, load
-from registry.graph.build import GraphFilter, RegistryFacts, build
+from registry.graph.build import TIE_KINDS, GraphFilter, RegistryFacts, build
 from registry.graph.metrics import measure
 from registry.i18n import gettext as _
 from registry.needs.controllers import state_labels
@@ -39,6 +39,8 @@ def read_filter(query: Any, facts: RegistryFacts) -> tuple[GraphFilter, dict[str
         "min_weight": (query.get("min_weight") or "").strip(),
         "areas": query.get("areas") == "1",
         "institutions": query.get("institutions") == "1",
+        "tie": [t for t in (query.getall("tie", []) if hasattr(query, "getall") else []) if t],
+        "tie_form": query.get("tie_form") == "1",  # the page's form: no box ticked means none, not all
     }
     area = None
     if typed["area"]:
@@ -65,6 +67,17 @@ def read_filter(query: Any, facts: RegistryFacts) -> tuple[GraphFilter, dict[str
     if raised_from and raised_to and raised_from > raised_to:
         errors["to"] = _("The end of the period comes before its start.")
         raised_to = None
+    ties = frozenset(TIE_KINDS)
+    if typed["tie"] or typed["tie_form"]:
+        unknown = [t for t in typed["tie"] if t not in TIE_KINDS]
+        if unknown:
+            errors["tie"] = _("Unknown kind of tie: %(value)s.", value=", ".join(unknown))
+        elif not typed["tie"]:
+            errors["tie"] = _("Choose at least one kind of tie; the graph shows every kind meanwhile.")
+        else:
+            ties = frozenset(typed["tie"])
+    else:
+        typed["tie"] = list(TIE_KINDS)
     min_weight = 1
     if typed["min_weight"]:
         if typed["min_weight"].isdigit() and 1 <= int(typed["min_weight"]) <= MAX_MIN_WEIGHT:
@@ -79,6 +92,7 @@ def read_filter(query: Any, facts: RegistryFacts) -> tuple[GraphFilter, dict[str
         min_weight=min_weight,
         include_areas=typed["areas"],
         include_institutions=typed["institutions"],
+        ties=ties,
     )
     return graph_filter, typed, errors
 
@@ -99,7 +113,18 @@ def as_query(graph_filter: GraphFilter) -> str:
         pairs.append(("areas", 1))
     if graph_filter.include_institutions:
         pairs.append(("institutions", 1))
+    if graph_filter.ties != frozenset(TIE_KINDS):
+        pairs += [("tie", kind) for kind in TIE_KINDS if kind in graph_filter.ties]
     return urlencode(pairs)
+
+
+def tie_labels() -> dict[str, str]:
+    return {
+        "areas": _("Shared areas"),
+        "needs": _("Shared needs"),
+        "teams": _("Process teams"),
+        "dependencies": _("Dependencies between needs"),
+    }
 
 
 async def _graph(request: Request, session: AsyncSession, *, strict: bool):
@@ -138,6 +163,8 @@ class GraphPages(Controller):
                 "areas": sorted(facts.areas, key=lambda a: a.name.lower()),
                 "states": [(value, label) for value, label in state_labels().items() if value != "merged"],
                 "ties_shown": TIES_SHOWN,
+                "tie_kinds": tie_labels(),
+                "tie_counted": [label for kind, label in tie_labels().items() if kind in graph_filter.ties],
                 "departments_count": sum(1 for _n, kind in graph.nodes(data="kind") if kind == "department"),
             },
             status_code=422 if errors else 200,
@@ -156,7 +183,7 @@ class GraphPages(Controller):
     async def graphml(self, request: Request, db_session: AsyncSession) -> Response:
         graph, metrics, *_rest = await _graph(request, db_session, strict=True)
         return Response(
-            export.graphml(graph, metrics),
+            export.graphml(graph, metrics, export.layout(graph)),
             media_type="application/graphml+xml",
             headers=_attachment(_("department-graph"), "graphml"),
         )

@@ -90,14 +90,41 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def graphml(graph: nx.Graph, metrics: Metrics | None = None) -> bytes:
+def node_attributes(
+    graph: nx.Graph, metrics: Metrics, positions: dict[str, tuple[float, float]]
+) -> dict[str, dict[str, Any]]:
+    """What each exported node carries, the same in GraphML and in JSON: its own data, its position,
+    and for a department its figures (degree, strength, share of the load, betweenness in hops and
+    weighted, cluster, articulation point, broker) with the colour and shape of its cluster."""
+    brokers = {d.key for d in metrics.brokers}
+    found = {}
+    for key, data in graph.nodes(data=True):
+        attributes = dict(data)
+        attributes["x"], attributes["y"] = positions.get(key, (0.0, 0.0))
+        standing = metrics.by_key.get(key)
+        if standing:
+            attributes |= {
+                "degree": standing.degree,
+                "strength": standing.strength,
+                "share": standing.share,
+                "betweenness": standing.betweenness,
+                "weighted_betweenness": standing.weighted_betweenness,
+                "cluster": standing.cluster,
+                "articulation": standing.articulation,
+                "broker": key in brokers,
+                "colour": PALETTE[(standing.cluster - 1) % len(PALETTE)],
+                "shape": CY_SHAPES[(standing.cluster - 1) % len(CY_SHAPES)],
+            }
+        else:
+            attributes |= {"colour": "#ffffff", "shape": "round-rectangle"}
+        found[key] = attributes
+    return found
+
+
+def graphml(graph: nx.Graph, metrics: Metrics, positions: dict[str, tuple[float, float]]) -> bytes:
     plain = nx.Graph()
-    for node, data in graph.nodes(data=True):
-        attributes = {k: _plain(v) for k, v in data.items()}
-        if metrics and node in metrics.by_key:
-            standing = metrics.by_key[node]
-            attributes |= {"degree": standing.degree, "betweenness": standing.betweenness, "cluster": standing.cluster}
-        plain.add_node(node, **attributes)
+    for node, attributes in node_attributes(graph, metrics, positions).items():
+        plain.add_node(node, **{k: _plain(v) for k, v in attributes.items()})
     for a, b, data in graph.edges(data=True):
         plain.add_edge(a, b, **{k: _plain(v) for k, v in data.items()})
     buffer = io.BytesIO()
@@ -109,21 +136,9 @@ def node_link(graph: nx.Graph, metrics: Metrics, positions: dict[str, tuple[floa
     """networkx's node-link form (`nx.node_link_graph(data, edges="links")` reads it back) with what the
     interactive picture needs: positions, cluster, shape, and the needs' titles."""
     data = nx.node_link_data(graph, edges="links")
+    attributes = node_attributes(graph, metrics, positions)
     for node in data["nodes"]:
-        key = node["id"]
-        node["x"], node["y"] = positions.get(key, (0.0, 0.0))
-        standing = metrics.by_key.get(key)
-        if standing:
-            node |= {
-                "degree": standing.degree,
-                "betweenness": standing.betweenness,
-                "cluster": standing.cluster,
-                "articulation": standing.articulation,
-            }
-            node["colour"] = PALETTE[(standing.cluster - 1) % len(PALETTE)]
-            node["shape"] = CY_SHAPES[(standing.cluster - 1) % len(CY_SHAPES)]
-        else:
-            node["colour"], node["shape"] = "#ffffff", "round-rectangle"
+        node |= {k: v for k, v in attributes[node["id"]].items() if k != "id"}
     for link in data["links"]:
         link["dependencies"] = [list(pair) for pair in link.get("dependencies", [])]
     data["graph"] = {

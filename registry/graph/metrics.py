@@ -1,7 +1,10 @@
 """What a steering group reads off the graph, as plain results (the plain words are in the templates).
 
-- the most central departments: by degree (how many departments it is tied to) and by betweenness
-  (how often it lies on the shortest way between two other departments: a broker of coordination);
+- the most central departments: by degree (how many departments it is tied to), by strength (the
+  summed weight of its ties) and its share of the coordination load (its strength ÷ the strengths of
+  all departments), and by betweenness (how often it lies on the shortest way between two other
+  departments), counted in hops and weighted: a heavy tie is a short way (distance = 1 ÷ weight). The
+  broker of coordination is the department(s) with the highest weighted betweenness;
 - clusters: departments more tied to each other than to the rest (Louvain modularity, weighted, seeded);
 - articulation points: departments whose absence would split coordination in two;
 - the department pairs with the most shared open needs, and the needs that span the most departments;
@@ -10,6 +13,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from itertools import islice
@@ -30,7 +34,9 @@ class DepartmentStanding:
     slug: str
     degree: int  # departments it is tied to
     strength: int  # the sum of the weights of its ties
+    share: float  # its strength ÷ the sum of all departments' strengths (0–1): its share of the load
     betweenness: float  # shortest ways between other pairs through it (unnormalised, hops)
+    weighted_betweenness: float  # the same with distance = 1 ÷ weight (a heavy tie is a short way)
     cluster: int  # 1-based, largest cluster first
     articulation: bool
 
@@ -59,7 +65,7 @@ class WideNeed:
 
 @dataclass
 class Metrics:
-    departments: list[DepartmentStanding]  # the most central first (betweenness, then degree)
+    departments: list[DepartmentStanding]  # the most central first (weighted betweenness, strength, …)
     clusters: list[list[str]]  # labels, largest cluster first
     articulation_points: list[str]  # labels
     ties: list[Tie]  # heaviest first
@@ -75,10 +81,34 @@ class Metrics:
 
     @property
     def most_central_by_betweenness(self) -> list[DepartmentStanding]:
-        top = max((d.betweenness for d in self.departments), default=0.0)
-        return sorted(
-            (d for d in self.departments if top > 0 and abs(d.betweenness - top) < 1e-9), key=lambda d: d.label
-        )
+        """In hops, ignoring the weights."""
+        return _top(self.departments, lambda d: d.betweenness)
+
+    @property
+    def brokers(self) -> list[DepartmentStanding]:
+        """The broker(s) of coordination: the highest weighted betweenness."""
+        return _top(self.departments, lambda d: d.weighted_betweenness)
+
+    @property
+    def strongest(self) -> list[DepartmentStanding]:
+        """The department(s) carrying the largest share of the coordination load."""
+        return _top(self.departments, lambda d: d.strength)
+
+
+def _top(departments: list[DepartmentStanding], value) -> list[DepartmentStanding]:
+    top = max((value(d) for d in departments), default=0)
+    return sorted((d for d in departments if top > 0 and abs(value(d) - top) < 1e-9), key=lambda d: d.label)
+
+
+def weighted_betweenness(plain: nx.Graph) -> dict[str, float]:
+    """Betweenness with distance = 1 ÷ weight, unnormalised. The distances are exact: each is the
+    least common multiple of the weights divided by the tie's weight (a whole number), so that two
+    ways of the same length (½ + ½ and 1) are recognised as equally short, as floats would not."""
+    common = math.lcm(*(int(w) for _a, _b, w in plain.edges(data="weight"))) if plain.number_of_edges() else 1
+    distances = nx.Graph()
+    distances.add_nodes_from(plain)
+    distances.add_weighted_edges_from((a, b, common // int(w)) for a, b, w in plain.edges(data="weight"))
+    return nx.betweenness_centrality(distances, normalized=False, weight="weight")
 
 
 def clusters(graph: nx.Graph) -> list[set[str]]:
@@ -166,6 +196,8 @@ def measure(graph: nx.Graph, open_states: Collection[str] | None = None) -> Metr
     area_names = graph.graph.get("areas", {})
     plain = _topology(departments)
     betweenness = nx.betweenness_centrality(plain, normalized=False) if len(plain) else {}
+    weighted = weighted_betweenness(plain) if len(plain) else {}
+    total_strength = sum(w for _n, w in plain.degree(weight="weight"))
     cut = set(nx.articulation_points(plain))
     cluster_sets = _clusters(plain, labels)
     numbers = {node: number for number, members in enumerate(cluster_sets, 1) for node in members}
@@ -178,13 +210,15 @@ def measure(graph: nx.Graph, open_states: Collection[str] | None = None) -> Metr
             slug=data["slug"],
             degree=plain.degree(node),
             strength=int(plain.degree(node, weight="weight")),
+            share=round(plain.degree(node, weight="weight") / total_strength, 4) if total_strength else 0.0,
             betweenness=round(betweenness.get(node, 0.0), 4),
+            weighted_betweenness=round(weighted.get(node, 0.0), 4),
             cluster=numbers[node],
             articulation=node in cut,
         )
         for node, data in departments.nodes(data=True)
     ]
-    standings.sort(key=lambda d: (-d.betweenness, -d.degree, -d.strength, d.label.lower()))
+    standings.sort(key=lambda d: (-d.weighted_betweenness, -d.strength, -d.betweenness, -d.degree, d.label.lower()))
 
     ties = ties_of(departments, needs, area_names, open_states)
     open_pairs = sorted(

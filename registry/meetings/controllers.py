@@ -10,7 +10,7 @@ import pandas as pd
 from litestar import Controller, Request, Response, get, post
 from litestar.exceptions import NotFoundException, PermissionDeniedException
 from litestar.response import Redirect, Template
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
@@ -18,7 +18,7 @@ from registry.accounts.guards import logged_in
 from registry.areas import services as areas
 from registry.changes import queries as change_queries
 from registry.db import models as m
-from registry.decisions.services import recommendation_labels, record_recommendation
+from registry.decisions.services import recommendation_labels, recommendation_refusal, record_recommendation
 from registry.forms import FormErrors
 from registry.i18n import gettext as _
 from registry.meetings import minutes, ranking, services
@@ -26,7 +26,8 @@ from registry.meetings.models import Forced, Forum, Meeting, MeetingSnapshot
 from registry.needs.controllers import state_labels
 from registry.priorities import labels as priority_labels
 from registry.priorities import queries as priority_queries
-from registry.web.forms import form_page, submitted
+from registry.priorities.models import NeedScore
+from registry.web.forms import as_form_values, form_page, submitted
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -44,7 +45,8 @@ def line_labels() -> dict[str, str]:
         "fits": _("fits the capacity"),
         "forced_in": _("forced in"),
         "forced_out": _("forced out"),
-        "no_room": _("no room left"),
+        "no_room": _("does not fit"),
+        "not_estimated": _("effort not estimated"),
         "below_line": _("below the line"),
     }
 
@@ -137,7 +139,14 @@ class MeetingPages(Controller):
         listed = await ranking.meeting_ranking(session, meeting)
         principal = _principal(request)
         history = await change_queries.history(session, "meeting", meeting.id)
-        area_departments = areas.departments_of(await areas.get_area(session, meeting.area.slug))
+        in_area = {d.id: d.name for d in areas.departments_of(await areas.get_area(session, meeting.area.slug))}
+        # Capacity can be given for every department the agenda's needs affect, inside the area or not.
+        capacity_departments = [
+            {"id": d, "name": name, "in_area": d in in_area}
+            for d, name in sorted(
+                (in_area | listed.departments).items(), key=lambda pair: (pair[0] not in in_area, pair[1])
+            )
+        ]
         raised = (
             await session.execute(
                 select(m.Need.id, m.Need.title)
@@ -154,11 +163,12 @@ class MeetingPages(Controller):
                 "listed": listed,
                 "capacity": {c.department_id: c.available_days for c in meeting.capacities},
                 "capacity_stamp": services.capacity_stamp(meeting.capacities),
-                "area_departments": area_departments,
+                "capacity_departments": capacity_departments,
+                "isnan": pd.isna,
                 "people": await areas.list_people(session) if services.may_manage(principal, meeting.area_id) else [],
                 "institutions": await areas.list_institutions(session),
                 "raised": raised,
-                "may_manage": services.may_manage(principal, meeting.area_id) and not meeting.is_closed,
+                "may_manage": services.may_manage(principal, meeting.area_id) and meeting.is_planned,
                 "forums": forum_labels(),
                 "advice": recommendation_labels(),
                 "states": state_labels(),
@@ -240,8 +250,119 @@ class MeetingPages(Controller):
 
         return await self._manage(request, db_session, meeting_id, action, "raised")
 
+    # ------------------------------------------------------------ edit, reschedule, cancel, close
+
+    async def _managed(self, request: Request, session: AsyncSession, meeting_id: int) -> Meeting:
+        meeting = await _meeting_or_404(session, meeting_id)
+        if not services.may_manage(_principal(request), meeting.area_id):
+            raise PermissionDeniedException(_("Your roles do not allow this for this meeting."))
+        return meeting
+
+    def _edit_form(self, meeting: Meeting, values, errors: FormErrors | None = None) -> Template:
+        return form_page(
+            title=_("Edit or reschedule – %(title)s", title=meeting.title),
+            intro=_(
+                "A new date is a rescheduling: say why, and the reason goes into the change log. The area and the "
+                "forum stay, since the agenda was drawn up for them."
+            ),
+            fields=services.EDIT_FIELDS,
+            values=values,
+            choices={},
+            action=f"/meetings/{meeting.id}/edit",
+            cancel_url=f"/meetings/{meeting.id}",
+            errors=errors,
+        )
+
+    @get("/meetings/{meeting_id:int}/edit", name="meeting_edit")
+    async def edit(self, request: Request, db_session: AsyncSession, meeting_id: int) -> Template:
+        meeting = await self._managed(request, db_session, meeting_id)
+        return self._edit_form(meeting, as_form_values(meeting, services.EDIT_FIELDS, reason=""))
+
+    @post("/meetings/{meeting_id:int}/edit", name="meeting_update")
+    async def update(self, request: Request, db_session: AsyncSession, meeting_id: int) -> Any:
+        meeting = await self._managed(request, db_session, meeting_id)
+        values = await submitted(request, services.EDIT_FIELDS)
+        try:
+            await services.update_meeting(db_session, _principal(request), meeting, values)
+        except FormErrors as errors:
+            await db_session.rollback()
+            return self._edit_form(await _meeting_or_404(db_session, meeting_id), values, errors)
+        return Redirect(f"/meetings/{meeting_id}", status_code=303)
+
+    def _cancel_form(self, meeting: Meeting, values, errors: FormErrors | None = None) -> Template:
+        return form_page(
+            title=_("Cancel the meeting – %(title)s", title=meeting.title),
+            intro=_(
+                "A cancelled meeting keeps its agenda and notes on record, writes nothing to the needs and can no "
+                "longer change. To hold it on another day instead, edit its date."
+            ),
+            fields=services.CANCEL_FIELDS,
+            values=values,
+            choices={},
+            action=f"/meetings/{meeting.id}/cancel",
+            cancel_url=f"/meetings/{meeting.id}",
+            errors=errors,
+        )
+
+    @get("/meetings/{meeting_id:int}/cancel", name="meeting_cancel_form")
+    async def cancel_form(self, request: Request, db_session: AsyncSession, meeting_id: int) -> Template:
+        meeting = await self._managed(request, db_session, meeting_id)
+        return self._cancel_form(meeting, {"reason": ""})
+
+    @post("/meetings/{meeting_id:int}/cancel", name="meeting_cancel")
+    async def cancel(self, request: Request, db_session: AsyncSession, meeting_id: int) -> Any:
+        meeting = await self._managed(request, db_session, meeting_id)
+        values = await submitted(request, services.CANCEL_FIELDS)
+        try:
+            await services.cancel_meeting(db_session, _principal(request), meeting, values)
+        except FormErrors as errors:
+            await db_session.rollback()
+            return self._cancel_form(await _meeting_or_404(db_session, meeting_id), values, errors)
+        return Redirect(f"/meetings/{meeting_id}", status_code=303)
+
+    @get("/meetings/{meeting_id:int}/close", name="meeting_close_confirm")
+    async def confirm_close(self, request: Request, db_session: AsyncSession, meeting_id: int) -> Template:
+        """What closing will freeze and write, to confirm (a plain form: no JavaScript needed)."""
+        meeting = await self._managed(request, db_session, meeting_id)
+        listed = await ranking.meeting_ranking(db_session, meeting)
+        agenda = list(listed.table.sort_values("position").reset_index().itertuples(index=False))
+        advised = [row for row in agenda if row.advice]
+        needs = {
+            need.id: need
+            for need in (
+                await db_session.scalars(select(m.Need).where(m.Need.id.in_([row.need_id for row in advised])))
+            ).all()
+        }
+        writes = [
+            {"row": row, "refusal": recommendation_refusal(needs[row.need_id], row.advice)}
+            for row in advised
+            if row.need_id in needs
+        ]
+        scores = await db_session.scalar(
+            select(func.count()).select_from(NeedScore).where(NeedScore.need_id.in_([row.need_id for row in agenda]))
+        )
+        return Template(
+            template_name="meetings/close.html",
+            context={
+                "meeting": meeting,
+                "listed": listed,
+                "agenda": agenda,
+                "writes": writes,
+                "unadvised": [row for row in agenda if not row.advice],
+                "scores": scores or 0,
+                "advice": recommendation_labels(),
+                "methods": priority_labels.methods(),
+                "too_early": meeting.held_on > date.today(),
+                "problem": services.closing_problem(meeting),
+            },
+        )
+
     @post("/meetings/{meeting_id:int}/close", name="meeting_close")
     async def close(self, request: Request, db_session: AsyncSession, meeting_id: int) -> Any:
+        form = await request.form()
+        if form.get("confirm") != "yes":  # closing cannot be undone: only from the confirmation page
+            return Redirect(f"/meetings/{meeting_id}/close", status_code=303)
+
         async def action(principal, meeting, _form):
             snapshot = await ranking.snapshot_data(db_session, meeting)
             await services.close(db_session, principal, meeting, snapshot, write_recommendation=RECOMMEND)
@@ -277,7 +398,7 @@ class MeetingPages(Controller):
                 "advice": recommendation_labels(),
                 "lines": line_labels(),
                 "states": state_labels(),
-                "may_advise": services.may_advise(_principal(request), meeting.area_id) and not meeting.is_closed,
+                "may_advise": services.may_advise(_principal(request), meeting.area_id) and meeting.is_planned,
                 "problem": problem,
                 "typed": typed or {},
                 "isnan": pd.isna,

@@ -30,6 +30,7 @@ class Forum(enum.StrEnum):
 class MeetingState(enum.StrEnum):
     planned = "planned"
     closed = "closed"
+    cancelled = "cancelled"  # called off, with its reason; its record stays
 
 
 class Forced(enum.StrEnum):
@@ -50,6 +51,7 @@ class Meeting(Base):
     state: Mapped[MeetingState] = mapped_column(_enum(MeetingState), default=MeetingState.planned)
     closed_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True))
     closed_by_name: Mapped[str] = mapped_column(String(200), default="")
+    cancel_reason: Mapped[str] = mapped_column(Text, default="")
 
     area = relationship("SupportArea", lazy="raise")
     items: Mapped[list[AgendaItem]] = relationship(
@@ -65,6 +67,15 @@ class Meeting(Base):
     @property
     def is_closed(self) -> bool:
         return self.state is MeetingState.closed
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.state is MeetingState.cancelled
+
+    @property
+    def is_planned(self) -> bool:
+        """Still being prepared or held: its agenda, capacity and record can change."""
+        return self.state is MeetingState.planned
 
 
 class MeetingAttendee(Base):

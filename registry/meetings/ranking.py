@@ -22,6 +22,8 @@ class MeetingRanking:
     table: pd.DataFrame  # one row per agenda item, in list order (above the line first)
     remaining: dict[int, float]  # department id → person-days left after the needs above the line
     capacity: dict[int, float]
+    load: pd.DataFrame  # per department: capacity, load above the line, remaining, needs it kept out
+    bottleneck: list[int]  # the department(s) whose capacity kept the most needs out
     departments: dict[int, str]
     weights: scoring.Weights
     goals: list
@@ -124,10 +126,13 @@ async def meeting_ranking(session: AsyncSession, meeting: Meeting) -> MeetingRan
     line = cutline.cut_line(table, efforts, capacity)
     for column in _TEXT:  # pandas turns missing text into NaN, which templates would take for a value
         line[column] = line[column].astype(object).where(line[column].notna(), None)
+    load = cutline.department_load(line, efforts, capacity)
     return MeetingRanking(
         table=line,
         remaining=cutline.remaining_capacity(line, efforts, capacity),
         capacity=capacity,
+        load=load,
+        bottleneck=cutline.bottleneck(load),
         departments=departments,
         weights=weights,
         goals=goals,
@@ -195,7 +200,8 @@ async def snapshot_data(session: AsyncSession, meeting: Meeting) -> dict[str, An
     rows = []
     for need_id, row in ranking.table.iterrows():
         entry = {"need_id": int(need_id)} | {column: _plain(row.get(column)) for column in columns}
-        entry["short"] = [ranking.departments.get(d, str(d)) for d in row["short"]]
+        entry["short"] = {ranking.departments.get(d, str(d)): days for d, days in row["short"].items()}
+        entry["missing_estimate"] = bool(row["missing_estimate"])
         rows.append(entry)
     return {
         "meeting": {
@@ -217,9 +223,15 @@ async def snapshot_data(session: AsyncSession, meeting: Meeting) -> dict[str, An
             ],
         },
         "capacity": [
-            {"department": ranking.departments.get(d, str(d)), "available": days, "remaining": ranking.remaining.get(d)}
-            for d, days in sorted(ranking.capacity.items(), key=lambda pair: ranking.departments.get(pair[0], ""))
+            {
+                "department": ranking.departments.get(d, str(d)),
+                "available": _plain(row["capacity"]),
+                "load": float(row["load"]),
+                "remaining": _plain(row["remaining"]),
+            }
+            for d, row in sorted(ranking.load.iterrows(), key=lambda pair: ranking.departments.get(pair[0], ""))
         ],
+        "bottleneck": [ranking.departments.get(d, str(d)) for d in ranking.bottleneck],
         "items": rows,
         "scores": [
             {

@@ -20,6 +20,7 @@ from registry.accounts.principal import Principal
 from registry.changes import service as changes
 from registry.changes.models import ChangeAction
 from registry.db import models as m
+from registry.decisions.services import recommendation_refusal
 from registry.forms import Field, FormErrors, clean
 from registry.i18n import gettext as _
 from registry.i18n import lazy_gettext as _l
@@ -47,6 +48,26 @@ MEETING_FIELDS = [
     Field("location", _l("Place"), max_length=200),
     Field("period_from", _l("Capacity period from"), kind="date"),
     Field("period_to", _l("Capacity period to"), kind="date"),
+]
+EDIT_FIELDS = [
+    *(f for f in MEETING_FIELDS if f.name not in ("area_id", "forum")),
+    Field(
+        "reason",
+        _l("Reason for the change"),
+        kind="textarea",
+        max_length=1000,
+        help=_l("Required when the date changes (a rescheduling); it goes into the change log."),
+    ),
+]
+CANCEL_FIELDS = [
+    Field(
+        "reason",
+        _l("Why the meeting is cancelled"),
+        kind="textarea",
+        required=True,
+        max_length=1000,
+        help=_l("It is shown on the meeting's page and goes into the change log."),
+    ),
 ]
 AGENDA_SIZE = 30  # a new meeting's agenda: at most this many needs ready for the steering group
 
@@ -77,6 +98,19 @@ def _require(allowed: bool) -> None:
 def _open(meeting: Meeting) -> None:
     if meeting.is_closed:
         raise FormErrors({"meeting": _("The meeting is closed; its record can no longer change.")})
+    if meeting.is_cancelled:
+        raise FormErrors({"meeting": _("The meeting is cancelled; its record can no longer change.")})
+
+
+def closing_problem(meeting: Meeting) -> str | None:
+    """Why the meeting cannot be closed now; None if it can."""
+    try:
+        _open(meeting)
+    except FormErrors as refused:
+        return refused.errors["meeting"]
+    if meeting.held_on > date.today():
+        return _("The meeting is on %(day)s; it can be closed from that day.", day=meeting.held_on.isoformat())
+    return None
 
 
 async def _as_meeting_change(
@@ -124,6 +158,56 @@ async def create_meeting(
     return meeting
 
 
+async def update_meeting(
+    session: AsyncSession, principal: Principal | None, meeting: Meeting, raw: Mapping[str, Any]
+) -> Meeting:
+    """Edit a planned meeting: title, place, capacity period, and its date (a rescheduling, which
+    needs a reason). Area and forum stay: the agenda was drawn up for them."""
+    _require(may_manage(principal, meeting.area_id))
+    _open(meeting)
+    values = clean(EDIT_FIELDS, raw)
+    if values["period_from"] and values["period_to"] and values["period_to"] < values["period_from"]:
+        raise FormErrors({"period_to": _("The period ends before it starts.")})
+    reason = values.pop("reason") or ""
+    moved = values["held_on"] != meeting.held_on
+    if moved and not reason:
+        raise FormErrors({"reason": _("Say why the meeting moves to another date; it goes into the change log.")})
+    before = await changes.snapshot(session, meeting)
+    old_day = meeting.held_on
+    for key, value in values.items():
+        setattr(meeting, key, value)
+    await session.flush()
+    if moved:
+        message = _(
+            "Rescheduled from %(old)s to %(new)s: %(reason)s",
+            old=old_day.isoformat(),
+            new=meeting.held_on.isoformat(),
+            reason=reason,
+        )
+    else:
+        message = _("Meeting edited: %(reason)s", reason=reason) if reason else _("Meeting edited")
+    await changes.record(session, ChangeAction.update, meeting, before, message=message[:500])
+    return meeting
+
+
+async def cancel_meeting(
+    session: AsyncSession, principal: Principal | None, meeting: Meeting, raw: Mapping[str, Any]
+) -> Meeting:
+    """Call off a planned meeting, with the reason. Its agenda and what was said stay on record;
+    nothing is written to the needs."""
+    _require(may_manage(principal, meeting.area_id))
+    _open(meeting)
+    reason = clean(CANCEL_FIELDS, raw)["reason"]
+    before = await changes.snapshot(session, meeting)
+    meeting.state = MeetingState.cancelled
+    meeting.cancel_reason = reason
+    await session.flush()
+    await changes.record(
+        session, ChangeAction.update, meeting, before, message=_("Meeting cancelled: %(reason)s", reason=reason)[:500]
+    )
+    return meeting
+
+
 async def add_item(session: AsyncSession, principal: Principal | None, meeting: Meeting, raw: Any) -> None:
     _require(may_manage(principal, meeting.area_id))
     _open(meeting)
@@ -136,6 +220,20 @@ async def add_item(session: AsyncSession, principal: Principal | None, meeting: 
         raise FormErrors({"need_id": _("There is no need #%(id)d.", id=need_id)})
     if need.state not in OPEN:
         raise FormErrors({"need_id": _("Need #%(id)d is closed.", id=need_id)})
+    if meeting.forum is Forum.steering_group:
+        # The steering group recommends what is on its agenda: refuse now what closing would refuse.
+        if need.owning_area_id is not None and need.owning_area_id != meeting.area_id:
+            raise FormErrors(
+                {
+                    "need_id": _(
+                        "Need #%(id)d belongs to another area; its own steering group recommends it.", id=need_id
+                    )
+                }
+            )
+        if reason := recommendation_refusal(need):
+            raise FormErrors(
+                {"need_id": _("Need #%(id)d cannot be recommended: %(reason)s", id=need_id, reason=reason)}
+            )
     taken = await session.scalar(
         select(AgendaItem.id).where(AgendaItem.meeting_id == meeting.id, AgendaItem.need_id == need_id)
     )
@@ -414,15 +512,8 @@ async def close(
     """Close the meeting: freeze `snapshot` (ranking, weights, scores, recommendations), then write
     each recommendation to its need."""
     _require(may_manage(principal, meeting.area_id))
-    _open(meeting)
-    if meeting.held_on > date.today():
-        raise FormErrors(
-            {
-                "meeting": _(
-                    "The meeting is on %(day)s; it can be closed from that day.", day=meeting.held_on.isoformat()
-                )
-            }
-        )
+    if problem := closing_problem(meeting):
+        raise FormErrors({"meeting": problem})
     before = await changes.snapshot(session, meeting)
     meeting.state = MeetingState.closed
     meeting.closed_at = datetime.now(UTC)

@@ -1,5 +1,10 @@
 """The ranked backlog: every area's needs scored with that area's own model, ranked, checked for
-sensitivity and for disagreement between raters. Pure: plain frames in, a frame out."""
+sensitivity and for disagreement between raters. Pure: plain frames in, a frame out.
+
+Areas may score with different methods (a weighted score 0–100, or value per person-day), whose
+figures cannot be compared. The ranking across areas therefore never compares raw scores: each need
+gets its percentile within its own area (the share of the area's scored needs that score at or
+below it, 0–100), and the overall rank orders needs by that percentile (ties by need id)."""
 
 from __future__ import annotations
 
@@ -16,6 +21,7 @@ EMPTY_COLUMNS = [
     "effort_days",
     "effort_missing",
     "area_rank",
+    "percentile",
     "rank_low",
     "rank_high",
     "kept",
@@ -46,7 +52,8 @@ def rank_backlog(
     runs: int = 200,
 ) -> Ranked:
     """Score each area's needs with its weights (`weights_by_area[None]` for needs of no area), rank
-    them within the area (`area_rank`, with its sensitivity range) and overall (`rank`, by score)."""
+    them within the area (`area_rank`, with its sensitivity range) and overall (`rank`, by the
+    `percentile` within the area, which is comparable whatever each area's method)."""
     means = scoring.mean_ratings(ratings, goal_ids)
     spread = scoring.disagreement(ratings)
     parts = []
@@ -60,6 +67,7 @@ def rank_backlog(
         stable = scoring.sensitivity(values, weights, runs=runs)
         scored = scored.rename(columns={"rank": "area_rank"}).join(stable.drop(columns="rank"))
         scored["method"] = weights.method
+        scored["percentile"] = area_percentile(scored["score"])
         parts.append(scored)
     table = pd.concat(parts) if parts else pd.DataFrame(columns=EMPTY_COLUMNS, index=pd.Index([], name="need_id"))
     table = table.join(needs.drop(columns=["effort_days"], errors="ignore"), how="left")
@@ -67,10 +75,16 @@ def rank_backlog(
     table["spread"] = spread["spread"].reindex(table.index).fillna(0.0)
     table["std"] = spread["std"].reindex(table.index).fillna(0.0)
     table["disputed"] = spread["criterion"].reindex(table.index).fillna("")
-    table["rank"] = scoring.rank(table["score"].rename("score")) if len(table) else pd.Series(dtype=int)
+    table["rank"] = scoring.rank(table["percentile"].rename("percentile")) if len(table) else pd.Series(dtype=int)
     table = table.sort_values(["rank"]) if len(table) else table
     unscored = needs.loc[needs.index.difference(table.index)].sort_index()
     return Ranked(table=table, unscored=unscored)
+
+
+def area_percentile(scores: pd.Series) -> pd.Series:
+    """The share (in %) of the area's scored needs that score at or below each need: 100 for the
+    area's best; NaN where there is no score (e.g. value per person-day without an effort)."""
+    return scores.rank(pct=True, method="max") * 100
 
 
 def export_frame(ranked: Ranked, labels: Mapping[str, str], area_names: Mapping[int, str]) -> pd.DataFrame:
@@ -87,6 +101,8 @@ def export_frame(ranked: Ranked, labels: Mapping[str, str], area_names: Mapping[
             labels["area"]: table["area_id"].map(lambda area: area_names.get(area, "")),
             labels["state"]: table["state"].map(lambda state: labels.get(f"state:{state}", state)),
             labels["score"]: table["score"].round(2),
+            labels["method"]: table["method"].map(lambda method: labels.get(f"method:{method}", method)),
+            labels["percentile"]: table["percentile"].round(1),
             **{
                 labels[f"points_{name}"]: table[f"points_{name}"].round(2)
                 for name in scoring.CRITERIA

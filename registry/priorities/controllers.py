@@ -237,13 +237,25 @@ async def _backlog_context(
         "goal_names": goal_names,
         "criterion_name": lambda key: labels.criterion_name(key, goal_names),
         "may_weigh": services.may_weigh(_principal(request), area.id if area else None),
+        "across_areas_rule": across_areas_rule(),
         "isnan": pd.isna,
     }
 
 
-def _export_labels() -> dict[str, str]:
+def across_areas_rule() -> str:
+    """How the registry-wide ranking compares needs scored with different methods: said on the page
+    and in the exports."""
+    return _(
+        "Areas score with different methods (a weighted score 0–100, or value per person-day), so the scores "
+        "are not compared across areas: each need is ranked by its percentile within its own area – the share "
+        "of the area's scored needs that score at or below it (100 = the area's best) – and ties go to the "
+        "older need."
+    )
+
+
+def _export_labels(across_areas: bool) -> dict[str, str]:
     names = {
-        "rank": _("Rank"),
+        "rank": _("Rank across areas (by percentile in the area)") if across_areas else _("Rank"),
         "area_rank": _("Rank in area"),
         "rank_range": _("Rank range when weights move ±%(percent)d%%", percent=20),
         "verdict": _("Stability"),
@@ -252,6 +264,8 @@ def _export_labels() -> dict[str, str]:
         "area": _("Owning area"),
         "state": _("State"),
         "score": _("Score"),
+        "method": _("Scoring method"),
+        "percentile": _("Percentile in the area"),
         "effort_days": _("Effort (person-days)"),
         "departments": _("Departments"),
         "raters": _("Raters"),
@@ -261,13 +275,18 @@ def _export_labels() -> dict[str, str]:
         {f"points_{key}": _("Points: %(criterion)s", criterion=label) for key, label in labels.criteria().items()}
     )
     names.update(labels.verdicts())
+    names.update({f"method:{key}": label for key, label in labels.methods().items()})
     names.update({f"state:{key}": label for key, label in state_labels().items()})
     return names
 
 
-async def _export(session: AsyncSession, prepared: Prepared, extension: str, stem: str) -> Response[bytes]:
+async def _export(
+    session: AsyncSession, prepared: Prepared, extension: str, stem: str, *, across_areas: bool
+) -> Response[bytes]:
     area_names = {a.id: a.name for a in await areas.list_areas(session)}
-    frame = backlog.export_frame(prepared.ranked, _export_labels(), area_names)
+    frame = backlog.export_frame(prepared.ranked, _export_labels(across_areas), area_names)
+    if across_areas:  # the rule travels with the figures: a last column, the same sentence on every row
+        frame[_("How the rank is made")] = across_areas_rule()
     content = to_csv(frame) if extension == "csv" else to_xlsx(frame)
     return Response(
         content=content,
@@ -304,7 +323,7 @@ class PriorityPages(Controller):
     async def export_all(self, request: Request, db_session: AsyncSession) -> Response[bytes]:
         extension = request.url.path.rsplit(".", 1)[1]
         prepared = await _ranked(db_session, queries.BacklogFilter.from_query(request.query_params))
-        return await _export(db_session, prepared, extension, _("priorities"))
+        return await _export(db_session, prepared, extension, _("priorities"), across_areas=True)
 
     @get("/areas/{slug:str}/priorities", name="area_priorities")
     async def area(self, request: Request, db_session: AsyncSession, slug: str) -> Template:
@@ -324,7 +343,7 @@ class PriorityPages(Controller):
         area = await _area_or_404(db_session, slug)
         prepared = await _ranked(db_session, queries.BacklogFilter.from_query(request.query_params, area=area.id))
         stem = _("priorities")
-        return await _export(db_session, prepared, extension, f"{stem}-{area.slug}")
+        return await _export(db_session, prepared, extension, f"{stem}-{area.slug}", across_areas=False)
 
     @get("/areas/{slug:str}/priorities/chart.svg", name="area_priorities_chart")
     async def chart(self, request: Request, db_session: AsyncSession, slug: str) -> Response[bytes]:
@@ -367,6 +386,7 @@ async def _scoring_context(request: Request, session: AsyncSession, area: m.Supp
         "weightings": labels.goal_weightings(),
         "limit": scoring.CONSISTENCY_LIMIT,
         "may_weigh": services.may_weigh(_principal(request), area.id if area else None),
+        "across_areas_rule": across_areas_rule(),
         "action": f"/areas/{area.slug}/scoring" if area else "/priorities/scoring",
         "values": extra.pop("values", None) or _model_values(model, goals),
         "errors": {},
