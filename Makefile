@@ -1,6 +1,6 @@
 # The two commands of the README:
 #   make run   – set up and start the registry with the seed data on http://127.0.0.1:8000
-#   make test  – set up and run the whole test suite (SQLite and a throwaway PostgreSQL)
+#   make test  – set up and run the whole test suite (SQLite, a throwaway PostgreSQL, headless Chromium)
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -19,7 +19,10 @@ install: $(STAMP)
 run: $(STAMP)
 	$(BIN)/registry run
 
+# The whole suite, browser tests included; scripts/test-prerequisites first installs PostgreSQL and
+# Chromium from Debian when they are missing (as root), or says the one command to run.
 test: $(STAMP)
+	scripts/test-prerequisites
 	$(BIN)/pytest -n 2 --dist loadfile
 
 lint: $(STAMP)
