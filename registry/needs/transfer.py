@@ -24,6 +24,7 @@ import codecs
 import io
 import re
 import zipfile
+import zlib
 from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -48,6 +49,10 @@ from registry.needs.models import Channel, DepartmentRole, Need, NeedKind, NeedS
 
 MAX_ROWS = 100_000  # an export stops here, and a file may hold no more
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+# What an xlsx (a zip) may unpack to, all its parts together: checked from the zip's directory before
+# anything is unpacked, so that a small "zip bomb" is refused at once (and a part that unpacks to more
+# than it declares fails its check while being read).
+MAX_EXPANDED_BYTES = 120 * 1024 * 1024
 PROGRESS_EVERY = 200
 CHUNK = 500  # needs read from, or compared with, the database at a time
 CSV_SEPARATOR = ";"
@@ -422,9 +427,8 @@ def read_upload(filename: str, data: bytes) -> pd.DataFrame:
                     0,
                     "",
                     _(
-                        "A file may hold at most %(limit)s needs; this one has %(count)s rows.",
+                        "A file may hold at most %(limit)s needs; this one has more. Split it into smaller files.",
                         limit=f"{MAX_ROWS:,}".replace(",", " "),
-                        count=f"{len(table) - 1:,}".replace(",", " "),
                     ),
                 )
             ]
@@ -539,10 +543,37 @@ def _xlsx_text(value: Any) -> str:
     return str(value)
 
 
+def _check_expanded_size(data: bytes) -> None:
+    not_a_workbook = ImportErrors(
+        [RowError(0, "", _("This is not an Excel workbook (.xlsx); save it again as .xlsx or as CSV UTF-8."))]
+    )
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            expanded = sum(member.file_size for member in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise not_a_workbook from None
+    if expanded > MAX_EXPANDED_BYTES:
+        raise ImportErrors(
+            [
+                RowError(
+                    0,
+                    "",
+                    _(
+                        "This workbook unpacks to %(size)s MB; at most %(limit)s MB are read. "
+                        "Split it into smaller files, or save it as CSV UTF-8.",
+                        size=f"{expanded / 1024 / 1024:,.0f}".replace(",", " "),
+                        limit=MAX_EXPANDED_BYTES // (1024 * 1024),
+                    ),
+                )
+            ]
+        )
+
+
 def _read_xlsx(data: bytes) -> list[list[str]]:
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
+    _check_expanded_size(data)
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError):
@@ -551,14 +582,21 @@ def _read_xlsx(data: bytes) -> list[list[str]]:
         ) from None
     try:
         sheet = workbook.worksheets[0]
+        # The sheet's stated size (its "dimension") may be missing or wrong: read every row and cell that
+        # is there, counting, rather than stop where it says the data ends.
+        sheet.reset_dimensions()
         table: list[list[str]] = []
         for values in sheet.iter_rows(values_only=True):
             table.append([_xlsx_text(value) for value in values])
             if len(table) > MAX_ROWS + 1:
-                break
+                break  # read_upload refuses the file, naming the limit
         while table and not any(cell.strip() for cell in table[-1]):
             table.pop()
         return table
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, zlib.error):
+        raise ImportErrors(
+            [RowError(0, "", _("The workbook is damaged: a part of it could not be unpacked."))]
+        ) from None
     finally:
         workbook.close()
 
