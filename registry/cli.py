@@ -192,6 +192,10 @@ def main(argv: list[str] | None = None) -> int:
         first, last = asyncio.run(_generate_needs(settings, args.count, args.seed))
         print(f"Generated {args.count} needs (#{first}–#{last}) in {time.perf_counter() - started:.1f} s")
         return 0
+    if args.command in ("run", "serve") and settings.is_production and (problems := settings.check_production()):
+        # Refused before anything is written: no migration, no seed on a misconfigured production start.
+        print("Refusing to start in production:\n- " + "\n- ".join(problems), file=sys.stderr)
+        return 2
     if args.command == "run":
         migrate.upgrade(settings.database_url)
         print("Seed loaded:", asyncio.run(_load_seed(settings)), flush=True)
