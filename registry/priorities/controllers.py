@@ -21,9 +21,9 @@ from registry.forms import FormErrors
 from registry.i18n import gettext as _
 from registry.needs import queries as need_queries
 from registry.needs.controllers import state_labels
-from registry.needs.transfer import to_csv, to_xlsx
 from registry.priorities import backlog, chart, labels, queries, scoring, services
 from registry.priorities.models import StrategicGoal, Strategy
+from registry.spreadsheets import to_csv, to_xlsx
 from registry.web.forms import as_form_values, form_page, submitted
 
 PAGE_SIZE = 50
@@ -268,7 +268,7 @@ def _export_labels() -> dict[str, str]:
 async def _export(session: AsyncSession, prepared: Prepared, extension: str, stem: str) -> Response[bytes]:
     area_names = {a.id: a.name for a in await areas.list_areas(session)}
     frame = backlog.export_frame(prepared.ranked, _export_labels(), area_names)
-    content = to_csv(frame) if extension == "csv" else to_xlsx(frame)
+    content = to_csv(frame) if extension == "csv" else to_xlsx(frame, _("Needs"))
     return Response(
         content=content,
         media_type="text/csv" if extension == "csv" else XLSX,
