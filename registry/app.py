@@ -52,8 +52,16 @@ def create_engine(settings: Settings) -> AsyncEngine:
         )
         event.listen(engine.sync_engine, "connect", _sqlite_foreign_keys)
         return engine
+    # A statement that runs longer than the limit is cancelled by the server, so that one heavy page
+    # cannot hold a connection (and other users) indefinitely.
+    timeout_ms = int(settings.statement_timeout_seconds * 1000)
     return create_async_engine(
-        async_url(settings.database_url), echo=settings.echo_sql, pool_size=10, max_overflow=10, pool_pre_ping=True
+        async_url(settings.database_url),
+        echo=settings.echo_sql,
+        pool_size=10,
+        max_overflow=10,
+        pool_pre_ping=True,
+        connect_args={"options": f"-c statement_timeout={timeout_ms}"},
     )
 
 

@@ -7,6 +7,10 @@ registry db downgrade REV    go back to an earlier schema
 registry db revision -m MSG  write a new migration from the models (developers)
 registry seed                load the VSO model from seed/ (adds only what is missing)
 registry needs generate N    add N synthetic needs in bulk, for benchmarks (--seed S; one change record)
+registry users create-admin USERNAME --name NAME   a new person with an administrator's account
+registry users reset-password USERNAME             set a new password (ends the account's sessions)
+registry users unlock USERNAME                     clear failed log-ins and re-enable the account
+(passwords are asked for, or read from the first line of standard input when it is not a terminal)
 """
 
 from __future__ import annotations
@@ -56,6 +60,52 @@ async def _generate_needs(settings: Settings, count: int, seed: int) -> tuple[in
         current_actor.reset(token)
 
 
+def _read_password() -> str:
+    if sys.stdin.isatty():
+        import getpass
+
+        first = getpass.getpass("New password: ")
+        if getpass.getpass("Again: ") != first:
+            raise SystemExit("The two passwords differ; nothing was changed.")
+        return first
+    return sys.stdin.readline().rstrip("\r\n")
+
+
+async def _users(settings: Settings, args: argparse.Namespace) -> str:
+    """The `registry users` commands: recovery from the command line, through the same services
+    (and change log) as the pages."""
+    from sqlalchemy import select
+
+    from registry.accounts import sessions
+    from registry.accounts.models import Account
+    from registry.changes.service import Actor, current_actor
+    from registry.people import services as people
+
+    async def work(session) -> str:
+        if args.users_command == "create-admin":
+            person = await people.save_person(session, {"name": args.name, "email": args.email or ""})
+            await people.create_account(session, person, {"username": args.username, "password": _read_password()})
+            await people.assign_role(session, person, "admin")
+            return f"Created administrator {args.username.lower()} ({args.name})."
+        account = await session.scalar(select(Account).where(Account.username == args.username.lower()))
+        if account is None:
+            raise SystemExit(f"No account is called {args.username!r}.")
+        if args.users_command == "reset-password":
+            await people.set_password(session, account, _read_password())
+            await sessions.clear_failures(session, account.username)
+            return f"New password set for {account.username}; its sessions are ended."
+        cleared = await sessions.clear_failures(session, account.username)
+        if not account.is_active:
+            await people.set_active(session, account, True)
+        return f"{account.username} unlocked: {cleared} failed log-ins forgotten, account active."
+
+    token = current_actor.set(Actor(None, "registry users"))
+    try:
+        return await _in_session(settings, work)
+    finally:
+        current_actor.reset(token)
+
+
 def _production_problems(settings: Settings) -> list[str]:
     from registry.demo import active_demo_accounts
 
@@ -99,6 +149,17 @@ def main(argv: list[str] | None = None) -> int:
     generate = needs_commands.add_parser("generate", help="add N synthetic needs in bulk (for benchmarks)")
     generate.add_argument("count", type=int, metavar="N")
     generate.add_argument("--seed", type=int, default=0)
+    users = commands.add_parser("users", help="accounts: create an administrator, reset a password, unlock")
+    users_commands = users.add_subparsers(dest="users_command", required=True)
+    create_admin = users_commands.add_parser("create-admin", help="a new person with an administrator's account")
+    create_admin.add_argument("username")
+    create_admin.add_argument("--name", required=True, help="the person's name")
+    create_admin.add_argument("--email", default="")
+    for name, text in (
+        ("reset-password", "set a new password (ends the account's sessions)"),
+        ("unlock", "clear failed log-ins and re-enable the account"),
+    ):
+        users_commands.add_parser(name, help=text).add_argument("username")
     args = parser.parse_args(argv)
 
     settings = get_settings()
@@ -115,6 +176,15 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "seed":
         print("Seed loaded:", asyncio.run(_load_seed(settings)))
         return 0
+    if args.command == "users":
+        from registry.forms import FormErrors
+
+        try:
+            print(asyncio.run(_users(settings, args)))
+        except FormErrors as errors:
+            print("\n".join(f"{field}: {message}" for field, message in errors.errors.items()), file=sys.stderr)
+            return 2
+        return 0
     if args.command == "needs":
         if args.count <= 0:
             parser.error("N must be a positive number")
@@ -122,6 +192,10 @@ def main(argv: list[str] | None = None) -> int:
         first, last = asyncio.run(_generate_needs(settings, args.count, args.seed))
         print(f"Generated {args.count} needs (#{first}–#{last}) in {time.perf_counter() - started:.1f} s")
         return 0
+    if args.command in ("run", "serve") and settings.is_production and (problems := settings.check_production()):
+        # Refused before anything is written: no migration, no seed on a misconfigured production start.
+        print("Refusing to start in production:\n- " + "\n- ".join(problems), file=sys.stderr)
+        return 2
     if args.command == "run":
         migrate.upgrade(settings.database_url)
         print("Seed loaded:", asyncio.run(_load_seed(settings)), flush=True)

@@ -52,6 +52,8 @@ class Settings:
     default_language: str = "sv"
     languages: tuple[str, ...] = ("sv", "nb", "en")
     echo_sql: bool = False
+    # PostgreSQL ends any one SQL statement that runs longer (0: no limit). SQLite has no such limit.
+    statement_timeout_seconds: float = 30.0
 
     @property
     def is_production(self) -> bool:
@@ -73,6 +75,9 @@ class Settings:
             debug=_env_bool("REGISTRY_DEBUG", defaults.debug),
             default_language=os.environ.get("REGISTRY_LANGUAGE", defaults.default_language),
             echo_sql=_env_bool("REGISTRY_ECHO_SQL", defaults.echo_sql),
+            statement_timeout_seconds=float(
+                os.environ.get("REGISTRY_STATEMENT_TIMEOUT", defaults.statement_timeout_seconds)
+            ),
         )
 
     def check_production(self) -> list[str]:

@@ -99,10 +99,10 @@ ROUTES = [
         ADMIN,
         True,
     ),
-    ("POST", "/areas/infrastruktur/delete", {}, ADMIN, True),
+    ("POST", "/areas/oanvand/delete", {}, ADMIN, True),
     ("POST", "/departments/new", {"name": "Avd. för matris"}, ADMIN, True),
     ("POST", "/departments/hr/edit", {"name": "Avd. för HR", "description": "Ny"}, ADMIN, True),
-    ("POST", "/departments/hr/delete", {}, ADMIN, True),
+    ("POST", "/departments/oanvand/delete", {}, ADMIN, True),
     ("POST", "/people/new", {"name": "Ny Person"}, ADMIN, True),
     ("POST", "/people/{person}/edit", {"name": "Nils Läsare", "title": "Ny titel"}, ADMIN, True),
     ("POST", "/people/{person}/roles", {"role": "process_owner"}, ADMIN, True),
@@ -164,10 +164,10 @@ ROUTES = [
     ("POST", "/api/v1/needs/{need}/comments", {"json": {"body": "Kommentar"}}, STAFF, True),
     ("POST", "/api/v1/areas", {"json": {"name": "VSO för API"}}, ADMIN, True),
     ("PATCH", "/api/v1/areas/infrastruktur", {"json": {"purpose": "Ny"}}, ADMIN, True),
-    ("DELETE", "/api/v1/areas/infrastruktur", None, ADMIN, True),
+    ("DELETE", "/api/v1/areas/oanvand", None, ADMIN, True),
     ("POST", "/api/v1/departments", {"json": {"name": "Avd. för API"}}, ADMIN, True),
     ("PATCH", "/api/v1/departments/hr", {"json": {"description": "Ny"}}, ADMIN, True),
-    ("DELETE", "/api/v1/departments/hr", None, ADMIN, True),
+    ("DELETE", "/api/v1/departments/oanvand", None, ADMIN, True),
     ("GET", "/strategy", None, EVERYONE, False),
     ("GET", "/strategy/new", None, ADMIN, False),
     ("GET", "/strategy/{strategy}/edit", None, ADMIN, False),
@@ -364,6 +364,12 @@ def _ids(database_url: str) -> dict[str, int]:
             )
             .returning(m.Institution.__table__.c.slug)
         ).scalar_one()
+        # An area and a department nothing refers to: only such entries can be deleted.
+        for table, columns in (
+            (m.SupportArea.__table__, {"name": "VSO utan innehåll", "slug": "oanvand", "purpose": ""}),
+            (m.Department.__table__, {"name": "Avd. utan innehåll", "slug": "oanvand", "description": ""}),
+        ):
+            connection.execute(table.insert().values(**columns, created_at=func.now(), updated_at=func.now()))
         member = connection.execute(select(m.SteeringGroupMember.id)).scalars().first()
         institution_id = connection.execute(
             select(m.Institution.id).where(m.Institution.slug == institution)

@@ -20,6 +20,7 @@ from openpyxl import Workbook, load_workbook
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_async_engine
 
+from registry import spreadsheets
 from registry.accounts.models import Account
 from registry.accounts.principal import Principal, load_roles
 from registry.config import async_url
@@ -188,7 +189,7 @@ AWKWARD = [
 
 def test_csv_keeps_awkward_text_and_no_formula_runs():
     frame = pd.DataFrame({"title": AWKWARD, "description": [str(n) for n in range(len(AWKWARD))]})
-    content = transfer.to_csv(frame)
+    content = spreadsheets.to_csv(frame)
     assert content.startswith(codecs.BOM_UTF8)
     assert "\r\n'=SUMMA(A1);0\r\n" in content.decode("utf-8-sig")
     back = transfer.read_upload("behov.csv", content)

@@ -65,13 +65,19 @@ class AccountPages(Controller):
                 status_code=status_code,
             )
 
-        if await sessions.too_many_failures(db_session, username, address):
-            return refused(_("Too many failed attempts. Wait 15 minutes and try again."), 429)
+        if wait := await sessions.seconds_to_wait(db_session, username, address):
+            return refused(
+                _("Too many failed attempts from here. Wait %(seconds)d seconds and try again.", seconds=wait), 429
+            )
         account = await db_session.scalar(select(Account).where(Account.username == username))
-        if account is None or not account.is_active or not verify_password(account.password_hash, password):
+        # The password is checked (against a dummy hash for an unknown name) whatever the account, so that
+        # an unknown user name takes as long to refuse as a known one.
+        password_ok = verify_password(account.password_hash if account else None, password)
+        if account is None or not account.is_active or not password_ok:
             await sessions.record_failure(db_session, username, address)
             await db_session.commit()  # the failure counts even though the answer is an error
             return refused(_("Wrong user name or password, or the account is disabled."), 401)
+        await sessions.clear_failures(db_session, username, address)
         if account.password_hash and needs_rehash(account.password_hash):
             account.password_hash = hash_password(password)
         old_token = request.cookies.get(sessions.SESSION_COOKIE)

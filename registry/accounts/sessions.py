@@ -8,7 +8,7 @@ import hashlib
 import secrets
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.accounts.models import Account, LoginAttempt, UserSession
@@ -20,9 +20,14 @@ IDLE_TIMEOUT = timedelta(minutes=60)
 ABSOLUTE_TIMEOUT = timedelta(hours=10)
 TOUCH_EVERY = timedelta(minutes=1)  # how stale last_seen_at may get before it is written again
 
-# Failed log-ins allowed within the window, per user name and per address.
+# Log-in throttling (see "Limits" in the README). Failures count within the window, per user name *and*
+# address: after FREE_FAILURES from one address, each further try from there must wait twice as long as
+# the last (1 s, 2 s, 4 s ... at most MAX_WAIT). The account is never locked as such: its owner, at
+# another address, logs in as usual. One address may fail at most MAX_FAILURES_PER_ADDRESS times in the
+# window, whatever names it tries.
 ATTEMPT_WINDOW = timedelta(minutes=15)
-MAX_FAILURES_PER_USERNAME = 5
+FREE_FAILURES = 5
+MAX_WAIT = timedelta(minutes=15)
 MAX_FAILURES_PER_ADDRESS = 30
 
 
@@ -106,15 +111,41 @@ async def principal_for(session: AsyncSession, token: str) -> Principal | None:
     )
 
 
-async def too_many_failures(session: AsyncSession, username: str, ip_address: str) -> bool:
+async def seconds_to_wait(session: AsyncSession, username: str, ip_address: str) -> int:
+    """How long this address must wait before it may try this user name again (0: it may now)."""
     since = now() - ATTEMPT_WINDOW
-    by_name = await session.scalar(
-        select(func.count()).where(LoginAttempt.username == username.lower(), LoginAttempt.created_at >= since)
-    )
     by_address = await session.scalar(
         select(func.count()).where(LoginAttempt.ip_address == ip_address, LoginAttempt.created_at >= since)
     )
-    return (by_name or 0) >= MAX_FAILURES_PER_USERNAME or (by_address or 0) >= MAX_FAILURES_PER_ADDRESS
+    if (by_address or 0) >= MAX_FAILURES_PER_ADDRESS:
+        oldest = await session.scalar(
+            select(func.min(LoginAttempt.created_at)).where(
+                LoginAttempt.ip_address == ip_address, LoginAttempt.created_at >= since
+            )
+        )
+        return max(1, int((oldest + ATTEMPT_WINDOW - now()).total_seconds()) + 1)
+    failures, last = (
+        await session.execute(
+            select(func.count(), func.max(LoginAttempt.created_at)).where(
+                LoginAttempt.username == username.lower(),
+                LoginAttempt.ip_address == ip_address,
+                LoginAttempt.created_at >= since,
+            )
+        )
+    ).one()
+    if failures < FREE_FAILURES:
+        return 0
+    wait = min(timedelta(seconds=2 ** (failures - FREE_FAILURES)), MAX_WAIT)
+    return max(0, int((last + wait - now()).total_seconds() + 0.999))
+
+
+async def clear_failures(session: AsyncSession, username: str, ip_address: str | None = None) -> int:
+    """Forget failed log-ins for a user name (from one address, or from all): after a successful
+    log-in, or when an administrator unlocks the account from the command line."""
+    statement = delete(LoginAttempt).where(LoginAttempt.username == username.lower())
+    if ip_address is not None:
+        statement = statement.where(LoginAttempt.ip_address == ip_address)
+    return (await session.execute(statement)).rowcount or 0
 
 
 async def record_failure(session: AsyncSession, username: str, ip_address: str) -> None:

@@ -19,7 +19,6 @@ from registry.forms import FormErrors
 from registry.graph.neighbourhood import neighbourhood
 from registry.i18n import gettext as _
 from registry.i18n import lazy_gettext as _l
-from registry.i18n import ngettext
 from registry.web.forms import as_form_values, form_page, submitted
 
 
@@ -210,10 +209,12 @@ class Register:
 
     async def confirm_delete(self, session: AsyncSession, slug: str) -> Template:
         obj = await self.load(session, slug)
+        found = {} if isinstance(obj, m.Institution) else await services.references(session, obj)
         return Template(
             template_name="confirm_delete.html",
             context={
                 "name": obj.name,
+                "blockers": services.describe_references(found),
                 "consequences": self.consequences(obj),
                 "action": f"{self.path}/{slug}/delete",
                 "cancel_url": f"{self.path}/{slug}",
@@ -232,14 +233,8 @@ AREAS = Register(
     load=_area_or_404,
     save=services.save_area,
     memberships=lambda area: {"department_ids": [d.id for d in services.departments_of(area)] if area else []},
-    consequences=lambda area: [
-        ngettext(
-            "Its %(num)d department membership is removed (the department stays).",
-            "Its %(num)d department memberships are removed (the departments stay).",
-            len(area.memberships),
-        ),
-        _("Its steering group and dialogue arena are removed."),
-    ],
+    # Only an area nothing refers to can be deleted (services.remove); these are what goes with it.
+    consequences=lambda _area: [_("Its steering group and dialogue arena are removed.")],
 )
 
 DEPARTMENTS = Register(
@@ -249,13 +244,7 @@ DEPARTMENTS = Register(
     load=_department_or_404,
     save=services.save_department,
     memberships=lambda department: {"area_ids": [a.id for a in services.areas_of(department)] if department else []},
-    consequences=lambda department: [
-        ngettext(
-            "It leaves the %(num)d area it belongs to.",
-            "It leaves the %(num)d areas it belongs to.",
-            len(department.memberships),
-        ),
-    ],
+    consequences=lambda _department: [],
 )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from litestar.exceptions import ClientException
 from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload, selectinload
@@ -15,6 +16,7 @@ from registry.db import models as m
 from registry.forms import Field, FormErrors, clean, slugify
 from registry.i18n import gettext as _
 from registry.i18n import lazy_gettext as _l
+from registry.i18n import ngettext
 
 # Fields every register entry has.
 NAME = Field("name", _l("Name"), required=True, max_length=200, unique=True)
@@ -297,7 +299,92 @@ async def save_institution(
     return institution
 
 
-async def remove(session: AsyncSession, obj: m.SupportArea | m.Department) -> None:
+class StillReferenced(ClientException):
+    """A register entry that something still refers to is never deleted: nothing may vanish with it."""
+
+    status_code = 409
+    title = _l("Still in use")
+
+
+# Rows that exist only because their area does (made with it): they go with it (ON DELETE CASCADE, recorded
+# in the area's own change record), but whatever refers
+# to *them* (steering-group members, arena participants, meetings...) counts as referring to the area.
+_PARTS = {"support_area": ("steering_group", "dialogue_arena")}
+
+# What each referring table is called in a refusal, singular and plural.
+_KINDS = {
+    "area_coordinator": lambda n: ngettext("%(num)d development coordinator", "%(num)d development coordinators", n),
+    "area_membership": lambda n: ngettext("%(num)d area membership", "%(num)d area memberships", n),
+    "department_capacity": lambda n: ngettext("%(num)d meeting capacity figure", "%(num)d meeting capacity figures", n),
+    "dialogue_arena_participant": lambda n: ngettext(
+        "%(num)d dialogue-arena participant", "%(num)d dialogue-arena participants", n
+    ),
+    "line_decision": lambda n: ngettext("%(num)d line decision", "%(num)d line decisions", n),
+    "meeting": lambda n: ngettext("%(num)d meeting", "%(num)d meetings", n),
+    "need": lambda n: ngettext(
+        "%(num)d need (owning area or raising department)", "%(num)d needs (owning area or raising department)", n
+    ),
+    "need_area": lambda n: ngettext("%(num)d need routed to it", "%(num)d needs routed to it", n),
+    "need_department": lambda n: ngettext(
+        "%(num)d need affecting it (with its effort estimate)",
+        "%(num)d needs affecting it (with their effort estimates)",
+        n,
+    ),
+    "person": lambda n: ngettext("%(num)d person working there", "%(num)d people working there", n),
+    "process": lambda n: ngettext("%(num)d process owned by it", "%(num)d processes owned by it", n),
+    "process_department": lambda n: ngettext("%(num)d process membership", "%(num)d process memberships", n),
+    "process_team_member": lambda n: ngettext("%(num)d process-team member", "%(num)d process-team members", n),
+    "raci_column": lambda n: ngettext("%(num)d RACI matrix column", "%(num)d RACI matrix columns", n),
+    "recommendation": lambda n: ngettext("%(num)d recommendation", "%(num)d recommendations", n),
+    "role_assignment": lambda n: ngettext("%(num)d role assignment", "%(num)d role assignments", n),
+    "scoring_model": lambda n: ngettext("%(num)d scoring model", "%(num)d scoring models", n),
+    "steering_group_member": lambda n: ngettext("%(num)d steering-group member", "%(num)d steering-group members", n),
+    "vso_model": lambda n: ngettext(
+        "%(num)d VSO model (as its administering department)", "%(num)d VSO models (as administering department)", n
+    ),
+}
+
+
+async def references(session: AsyncSession, obj: m.SupportArea | m.Department) -> dict[str, int]:
+    """How many rows of each table refer to the entry (found from the schema's foreign keys)."""
+    found: dict[str, int] = {}
+    await _count_referrers(session, type(obj).__table__, [obj.id], found)
+    return found
+
+
+async def _count_referrers(session: AsyncSession, table: Any, ids: list[int], found: dict[str, int]) -> None:
+    for referring in table.metadata.sorted_tables:
+        for key in referring.foreign_keys:
+            if key.column.table is not table:
+                continue
+            if referring.name in _PARTS.get(table.name, ()):
+                part_ids = list((await session.scalars(select(referring.c.id).where(key.parent.in_(ids)))).all())
+                if part_ids:
+                    await _count_referrers(session, referring, part_ids, found)
+                continue
+            count = await session.scalar(select(func.count()).select_from(referring).where(key.parent.in_(ids)))
+            if count:
+                found[referring.name] = found.get(referring.name, 0) + count
+
+
+def describe_references(found: Mapping[str, int]) -> list[str]:
+    return [_KINDS[name](count) if name in _KINDS else f"{count} × {name}" for name, count in sorted(found.items())]
+
+
+def refusal(obj: m.SupportArea | m.Department, found: Mapping[str, int]) -> str:
+    return _(
+        "“%(name)s” cannot be deleted because other records refer to it: %(what)s. "
+        "Move or remove those first; nothing is deleted with it.",
+        name=obj.name,
+        what="; ".join(describe_references(found)),
+    )
+
+
+async def remove(session: AsyncSession, obj: m.SupportArea | m.Department | m.Institution) -> None:
+    """Delete an area or department that nothing refers to; otherwise refuse, naming what refers to it.
+    (An institution may go: needs it raised keep its name as written.)"""
+    if not isinstance(obj, m.Institution) and (found := await references(session, obj)):
+        raise StillReferenced(detail=refusal(obj, found))
     before = await changes.snapshot(session, obj)
     await session.delete(obj)
     await session.flush()

@@ -39,11 +39,11 @@ class ChangeLogPages(Controller):
         )
 
     @get("/export.csv", name="changes_csv")
-    async def export(self, request: Request, db_session: AsyncSession) -> Response[str]:
+    async def export(self, request: Request, db_session: AsyncSession) -> Response[bytes]:
         change_filter, _errors = queries.ChangeFilter.from_query(dict(request.query_params))
         records, _next = await queries.page(db_session, change_filter, size=EXPORT_LIMIT)
         return Response(
             queries.to_csv(records),
-            media_type="text/csv",
+            media_type="text/csv; charset=utf-8",
             headers={"Content-Disposition": 'attachment; filename="changes.csv"'},
         )

@@ -10,6 +10,7 @@ import pandas as pd
 from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from registry import spreadsheets
 from registry.changes.models import ChangeRecord
 
 PAGE_SIZE = 50
@@ -105,7 +106,8 @@ async def object_types(session: AsyncSession) -> list[str]:
     )
 
 
-def to_csv(records: list[ChangeRecord]) -> str:
+def to_csv(records: list[ChangeRecord]) -> bytes:
+    """The records as CSV, through the one export path (no cell runs as a formula)."""
     frame = pd.DataFrame(
         [
             {
@@ -139,7 +141,7 @@ def to_csv(records: list[ChangeRecord]) -> str:
             "request_id",
         ],
     )
-    return frame.to_csv(index=False)
+    return spreadsheets.to_csv(frame)
 
 
 def _json(value: Any) -> str:

@@ -22,7 +22,7 @@ from registry.i18n import gettext as _
 from registry.needs import queries as need_queries
 from registry.needs.controllers import detail_page, state_labels
 from registry.needs.models import Need, NeedState
-from registry.needs.transfer import to_csv, to_xlsx
+from registry.spreadsheets import to_csv, to_xlsx
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 RECOMMENDATION_FIELDS = ("outcome", "rationale", "recorded_on")

@@ -70,7 +70,7 @@ class LineDecision(Base):
     )
 
     need_id: Mapped[int] = mapped_column(ForeignKey("need.id", ondelete="CASCADE"), index=True)
-    department_id: Mapped[int] = mapped_column(ForeignKey("department.id", ondelete="CASCADE"), index=True)
+    department_id: Mapped[int] = mapped_column(ForeignKey("department.id", ondelete="RESTRICT"), index=True)
     outcome: Mapped[DecisionOutcome] = mapped_column(_enum(DecisionOutcome, 20))
     rationale: Mapped[str] = mapped_column(Text)
     committed_days: Mapped[Decimal | None] = mapped_column(Numeric(8, 1))

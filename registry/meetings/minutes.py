@@ -15,7 +15,8 @@ from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from registry.needs.transfer import to_xlsx
+from registry.i18n import gettext as _
+from registry.spreadsheets import to_xlsx
 
 
 def items_frame(snapshot: Mapping[str, Any], words: Mapping[str, str]) -> pd.DataFrame:
@@ -42,7 +43,7 @@ def items_frame(snapshot: Mapping[str, Any], words: Mapping[str, str]) -> pd.Dat
 
 
 def xlsx(snapshot: Mapping[str, Any], words: Mapping[str, str]) -> bytes:
-    return to_xlsx(items_frame(snapshot, words))
+    return to_xlsx(items_frame(snapshot, words), _("Needs"))
 
 
 def pdf(snapshot: Mapping[str, Any], words: Mapping[str, str], title: str, facts: list[str]) -> bytes:

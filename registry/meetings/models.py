@@ -41,7 +41,7 @@ class Forced(enum.StrEnum):
 class Meeting(Base):
     __tablename__ = "meeting"
 
-    area_id: Mapped[int] = mapped_column(ForeignKey("support_area.id", ondelete="CASCADE"), index=True)
+    area_id: Mapped[int] = mapped_column(ForeignKey("support_area.id", ondelete="RESTRICT"), index=True)
     forum: Mapped[Forum] = mapped_column(_enum(Forum), default=Forum.steering_group)
     title: Mapped[str] = mapped_column(String(200))
     held_on: Mapped[date] = mapped_column(Date, index=True)
@@ -123,7 +123,7 @@ class DepartmentCapacity(Base):
     __table_args__ = (UniqueConstraint("meeting_id", "department_id"),)
 
     meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id", ondelete="CASCADE"), index=True)
-    department_id: Mapped[int] = mapped_column(ForeignKey("department.id", ondelete="CASCADE"), index=True)
+    department_id: Mapped[int] = mapped_column(ForeignKey("department.id", ondelete="RESTRICT"), index=True)
     available_days: Mapped[Decimal] = mapped_column(Numeric(8, 1))
 
     department = relationship("Department", lazy="raise")

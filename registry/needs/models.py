@@ -115,7 +115,7 @@ class NeedArea(Base):
     __table_args__ = (UniqueConstraint("need_id", "area_id"),)
 
     need_id: Mapped[int] = mapped_column(ForeignKey("need.id", ondelete="CASCADE"), index=True)
-    area_id: Mapped[int] = mapped_column(ForeignKey("support_area.id", ondelete="CASCADE"), index=True)
+    area_id: Mapped[int] = mapped_column(ForeignKey("support_area.id", ondelete="RESTRICT"), index=True)
 
 
 class NeedDepartment(Base):
@@ -128,7 +128,7 @@ class NeedDepartment(Base):
     )
 
     need_id: Mapped[int] = mapped_column(ForeignKey("need.id", ondelete="CASCADE"), index=True)
-    department_id: Mapped[int] = mapped_column(ForeignKey("department.id", ondelete="CASCADE"))
+    department_id: Mapped[int] = mapped_column(ForeignKey("department.id", ondelete="RESTRICT"))
     role: Mapped[DepartmentRole] = mapped_column(_enum(DepartmentRole, 20), default=DepartmentRole.affected)
     effort_days: Mapped[Decimal | None] = mapped_column(Numeric(8, 1))
 

@@ -24,6 +24,7 @@ import codecs
 import io
 import re
 import zipfile
+import zlib
 from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -45,12 +46,16 @@ from registry.i18n import gettext as _
 from registry.i18n import lazy_gettext as _l
 from registry.needs import queries, services
 from registry.needs.models import Channel, DepartmentRole, Need, NeedKind, NeedState
+from registry.spreadsheets import XlsxWriter, as_text, undefuse
 
 MAX_ROWS = 100_000  # an export stops here, and a file may hold no more
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+# What an xlsx (a zip) may unpack to, all its parts together: checked from the zip's directory before
+# anything is unpacked, so that a small "zip bomb" is refused at once (and a part that unpacks to more
+# than it declares fails its check while being read).
+MAX_EXPANDED_BYTES = 120 * 1024 * 1024
 PROGRESS_EVERY = 200
 CHUNK = 500  # needs read from, or compared with, the database at a time
-CSV_SEPARATOR = ";"
 MAX_SHOWN_NAME = 60  # how much of an unknown name an error quotes back
 
 
@@ -131,7 +136,6 @@ _FIELD_OF_COLUMN = {
     "kind": "kind",
     **{name: name for name in _PLAIN_FIELDS},
 }
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 # ---------------------------------------------------------------- results and errors
@@ -243,86 +247,10 @@ def export_frame(needs: Iterable[Need]) -> pd.DataFrame:
     return pd.DataFrame([export_row(need) for need in needs], columns=COLUMN_NAMES)
 
 
-def _looks_like_formula(text: str) -> bool:
-    """Whether a spreadsheet would run the text as a formula (or it is such a text, escaped already)."""
-    return text.lstrip("'").startswith(_FORMULA_START)
-
-
-def _defuse(value: Any) -> Any:
-    """A text cell a spreadsheet would run as a formula gets a leading apostrophe (OWASP's advice
-    against CSV injection); `read_upload` takes it off again, so a file round-trips unchanged."""
-    if isinstance(value, str) and _looks_like_formula(value):
-        return "'" + value
-    return value
-
-
-def _undefuse(value: str) -> str:
-    if value.startswith("'") and _looks_like_formula(value[1:]):
-        return value[1:]
-    return value
-
-
-def to_csv(frame: pd.DataFrame, *, header: bool = True, bom: bool = True) -> bytes:
-    """CSV in UTF-8 (with a byte-order mark unless `bom` is false), `;`-separated, CRLF line ends."""
-    text = frame.map(_defuse).to_csv(sep=CSV_SEPARATOR, index=False, header=header, lineterminator="\r\n")
-    return (codecs.BOM_UTF8 if bom else b"") + text.encode("utf-8")
-
-
-class XlsxWriter:
-    """An Excel workbook written row by row (openpyxl's write-only mode keeps memory flat)."""
-
-    def __init__(self, title: str | None = None, columns: Sequence[str] = COLUMN_NAMES):
-        from openpyxl import Workbook
-        from openpyxl.utils import get_column_letter
-
-        self.workbook = Workbook(write_only=True)
-        self.sheet = self.workbook.create_sheet(title=(title or _("Needs"))[:31])
-        self.columns = list(columns)
-        widths = {"id": 8, "title": 40, "description": 50, "raised_on": 12, "state": 14, "departments": 50}
-        for index, name in enumerate(self.columns, start=1):
-            self.sheet.column_dimensions[get_column_letter(index)].width = widths.get(name, 22)
-        self.sheet.freeze_panes = "A2"
-        self._header()
-
-    def _cell(self, value: Any, *, bold: bool = False):
-        from openpyxl.cell import WriteOnlyCell
-        from openpyxl.styles import Font
-
-        cell = WriteOnlyCell(self.sheet, value=value)
-        if isinstance(value, str) and cell.data_type == "f":
-            cell.data_type = "s"  # text, never a formula, whatever it starts with
-        if isinstance(value, date):
-            cell.number_format = "yyyy-mm-dd"
-        if bold:
-            cell.font = Font(bold=True)
-        return cell
-
-    def _header(self) -> None:
-        self.sheet.append([self._cell(name, bold=True) for name in self.columns])
-
-    def append(self, frame: pd.DataFrame) -> None:
-        for record in frame.itertuples(index=False, name=None):
-            self.sheet.append([self._cell(_plain(value)) for value in record])
-
-    def save(self, target: Any) -> None:
-        self.workbook.save(target)
-
-
-def _plain(value: Any) -> Any:
-    if value is None or (isinstance(value, float) and pd.isna(value)):
-        return None
-    if hasattr(value, "item") and not isinstance(value, str):  # numpy numbers
-        return value.item()
-    return value
-
-
-def to_xlsx(frame: pd.DataFrame, title: str | None = None) -> bytes:
-    """The frame as a workbook: its own column names as the header (text cells never run as formulas)."""
-    writer = XlsxWriter(title, [str(name) for name in frame.columns])
-    writer.append(frame)
-    buffer = io.BytesIO()
-    writer.save(buffer)
-    return buffer.getvalue()
+def needs_workbook() -> XlsxWriter:
+    """The needs export's workbook, its columns sized for their contents."""
+    widths = {"id": 8, "title": 40, "description": 50, "raised_on": 12, "state": 14, "departments": 50}
+    return XlsxWriter(_("Needs"), COLUMN_NAMES, widths)
 
 
 def template_xlsx(names: Mapping[str, Sequence[str]]) -> bytes:
@@ -330,7 +258,7 @@ def template_xlsx(names: Mapping[str, Sequence[str]]) -> bytes:
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
 
-    writer = XlsxWriter()
+    writer = needs_workbook()
     sheet = writer.workbook.create_sheet(title=_("Allowed values")[:31])
     lists = {
         "owning_area / other_areas": names.get("areas", []),
@@ -347,7 +275,8 @@ def template_xlsx(names: Mapping[str, Sequence[str]]) -> bytes:
         headers.append(cell)
     sheet.append(headers)
     for index in range(max((len(values) for values in lists.values()), default=0)):
-        sheet.append([values[index] if index < len(values) else None for values in lists.values()])
+        row = [values[index] if index < len(values) else None for values in lists.values()]
+        sheet.append([as_text(WriteOnlyCell(sheet, value=value)) for value in row])
     buffer = io.BytesIO()
     writer.save(buffer)
     return buffer.getvalue()
@@ -422,9 +351,8 @@ def read_upload(filename: str, data: bytes) -> pd.DataFrame:
                     0,
                     "",
                     _(
-                        "A file may hold at most %(limit)s needs; this one has %(count)s rows.",
+                        "A file may hold at most %(limit)s needs; this one has more. Split it into smaller files.",
                         limit=f"{MAX_ROWS:,}".replace(",", " "),
-                        count=f"{len(table) - 1:,}".replace(",", " "),
                     ),
                 )
             ]
@@ -522,7 +450,7 @@ def _read_csv(data: bytes) -> list[list[str]]:
                 [RowError(int(found.group(1)) + 1, "", _("A quoted cell starts in this row and is never closed."))]
             ) from None
         raise ImportErrors([RowError(0, "", _("The file could not be read as CSV."))]) from None
-    return [[_undefuse(str(cell)) for cell in row] for row in frame.itertuples(index=False, name=None)]
+    return [[undefuse(str(cell)) for cell in row] for row in frame.itertuples(index=False, name=None)]
 
 
 def _xlsx_text(value: Any) -> str:
@@ -539,10 +467,37 @@ def _xlsx_text(value: Any) -> str:
     return str(value)
 
 
+def _check_expanded_size(data: bytes) -> None:
+    not_a_workbook = ImportErrors(
+        [RowError(0, "", _("This is not an Excel workbook (.xlsx); save it again as .xlsx or as CSV UTF-8."))]
+    )
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            expanded = sum(member.file_size for member in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise not_a_workbook from None
+    if expanded > MAX_EXPANDED_BYTES:
+        raise ImportErrors(
+            [
+                RowError(
+                    0,
+                    "",
+                    _(
+                        "This workbook unpacks to %(size)s MB; at most %(limit)s MB are read. "
+                        "Split it into smaller files, or save it as CSV UTF-8.",
+                        size=f"{expanded / 1024 / 1024:,.0f}".replace(",", " "),
+                        limit=MAX_EXPANDED_BYTES // (1024 * 1024),
+                    ),
+                )
+            ]
+        )
+
+
 def _read_xlsx(data: bytes) -> list[list[str]]:
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
+    _check_expanded_size(data)
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError):
@@ -551,14 +506,21 @@ def _read_xlsx(data: bytes) -> list[list[str]]:
         ) from None
     try:
         sheet = workbook.worksheets[0]
+        # The sheet's stated size (its "dimension") may be missing or wrong: read every row and cell that
+        # is there, counting, rather than stop where it says the data ends.
+        sheet.reset_dimensions()
         table: list[list[str]] = []
         for values in sheet.iter_rows(values_only=True):
             table.append([_xlsx_text(value) for value in values])
             if len(table) > MAX_ROWS + 1:
-                break
+                break  # read_upload refuses the file, naming the limit
         while table and not any(cell.strip() for cell in table[-1]):
             table.pop()
         return table
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, zlib.error):
+        raise ImportErrors(
+            [RowError(0, "", _("The workbook is damaged: a part of it could not be unpacked."))]
+        ) from None
     finally:
         workbook.close()
 

@@ -33,6 +33,7 @@ from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from registry import spreadsheets
 from registry.accounts.guards import current_principal, logged_in
 from registry.db import models as m
 from registry.i18n import current_language
@@ -115,7 +116,7 @@ def _form_page(
             "error": error,
             "max_mb": transfer.MAX_UPLOAD_BYTES // (1024 * 1024),
             "max_rows": _number(transfer.MAX_ROWS),
-            "separator": transfer.CSV_SEPARATOR,
+            "separator": spreadsheets.CSV_SEPARATOR,
         },
         status_code=status_code,
     )
@@ -137,10 +138,10 @@ class NeedTransferPages(Controller):
             first = True
             async with sessions() as session:
                 async for frame in transfer.export_chunks(session, need_filter):
-                    yield transfer.to_csv(frame, header=first, bom=first)
+                    yield spreadsheets.to_csv(frame, header=first, bom=first)
                     first = False
             if first:  # nothing matched: the header alone
-                yield transfer.to_csv(transfer.export_frame([]))
+                yield spreadsheets.to_csv(transfer.export_frame([]))
 
         return Stream(
             body(),
@@ -155,7 +156,7 @@ class NeedTransferPages(Controller):
         sessions = sessions_of(request.app)
 
         async def body() -> AsyncIterator[bytes]:
-            writer = await anyio.to_thread.run_sync(transfer.XlsxWriter)
+            writer = await anyio.to_thread.run_sync(transfer.needs_workbook)
             async with sessions() as session:
                 async for frame in transfer.export_chunks(session, need_filter):
                     await anyio.to_thread.run_sync(writer.append, frame)

@@ -139,6 +139,8 @@ async def set_password(session: AsyncSession, account: Account, password: str) -
 
 
 async def set_active(session: AsyncSession, account: Account, active: bool) -> None:
+    if not active and account.is_active and await _is_last_admin(session, account.person_id):
+        raise FormErrors({"active": _("This is the last active administrator's account; it cannot be disabled.")})
     before = await changes.snapshot(session, account)
     account.is_active = active
     await session.flush()
@@ -166,7 +168,25 @@ async def assign_role(session: AsyncSession, person: m.Person, role_value: str) 
     return assignment
 
 
+async def _is_last_admin(session: AsyncSession, person_id: int) -> bool:
+    """Whether the person is an administrator with an active account and no one else is."""
+    active_admins = set(
+        (
+            await session.scalars(
+                select(RoleAssignment.person_id)
+                .join(Account, Account.person_id == RoleAssignment.person_id)
+                .where(RoleAssignment.role == Role.admin, Account.is_active.is_(True))
+            )
+        ).all()
+    )
+    return active_admins == {person_id}
+
+
 async def remove_role(session: AsyncSession, assignment: RoleAssignment) -> None:
+    if assignment.role == Role.admin and await _is_last_admin(session, assignment.person_id):
+        raise FormErrors(
+            {"role": _("This is the last administrator; appoint another before removing this role.")}
+        )
     before = await changes.snapshot(session, assignment)
     await session.delete(assignment)
     await session.flush()

@@ -21,9 +21,9 @@ from registry.forms import FormErrors
 from registry.i18n import gettext as _
 from registry.needs import queries as need_queries
 from registry.needs.controllers import state_labels
-from registry.needs.transfer import to_csv, to_xlsx
 from registry.priorities import backlog, chart, labels, queries, scoring, services
 from registry.priorities.models import StrategicGoal, Strategy
+from registry.spreadsheets import to_csv, to_xlsx
 from registry.web.forms import as_form_values, form_page, submitted
 
 PAGE_SIZE = 50
@@ -287,7 +287,7 @@ async def _export(
     frame = backlog.export_frame(prepared.ranked, _export_labels(across_areas), area_names)
     if across_areas:  # the rule travels with the figures: a last column, the same sentence on every row
         frame[_("How the rank is made")] = across_areas_rule()
-    content = to_csv(frame) if extension == "csv" else to_xlsx(frame)
+    content = to_csv(frame) if extension == "csv" else to_xlsx(frame, _("Needs"))
     return Response(
         content=content,
         media_type="text/csv" if extension == "csv" else XLSX,

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from io import BytesIO
 
 from registry.i18n import gettext as _
+from registry.spreadsheets import as_text
 
 
 def raci_xlsx(process_name: str, columns: Sequence[str], rows: Sequence[tuple[str, Sequence[str]]]) -> bytes:
@@ -36,6 +37,9 @@ def raci_xlsx(process_name: str, columns: Sequence[str], rows: Sequence[tuple[st
     for index in range(2, len(columns) + 2):
         sheet.column_dimensions[get_column_letter(index)].width = 16
     sheet.freeze_panes = "B4"
+    for row in sheet.iter_rows():  # activity and column names are what people typed: text, never formulas
+        for cell in row:
+            as_text(cell)
     buffer = BytesIO()
     book.save(buffer)
     return buffer.getvalue()

@@ -73,7 +73,7 @@ class ProcessDepartment(Base):
     __table_args__ = (UniqueConstraint("process_id", "department_id"),)
 
     process_id: Mapped[int] = mapped_column(ForeignKey("process.id", ondelete="CASCADE"), index=True)
-    department_id: Mapped[int] = mapped_column(ForeignKey("department.id", ondelete="CASCADE"), index=True)
+    department_id: Mapped[int] = mapped_column(ForeignKey("department.id", ondelete="RESTRICT"), index=True)
 
 
 class ProcessNeed(Base):
@@ -188,7 +188,7 @@ class RaciColumn(Base):
     kind: Mapped[RaciColumnKind] = mapped_column(_enum(RaciColumnKind))
     role_name: Mapped[str] = mapped_column(String(200), default="")
     person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
-    department_id: Mapped[int | None] = mapped_column(ForeignKey("department.id", ondelete="CASCADE"), index=True)
+    department_id: Mapped[int | None] = mapped_column(ForeignKey("department.id", ondelete="RESTRICT"), index=True)
 
     person: Mapped[Person | None] = relationship(lazy="raise")
     department: Mapped[Department | None] = relationship(lazy="raise")

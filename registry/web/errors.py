@@ -50,11 +50,18 @@ def _request_id(request: Request) -> str:
     return str(request.scope.get("state", {}).get("request_id", "-"))
 
 
-def problem(request: Request, status_code: int, detail: str, errors: list[dict[str, str]] | None = None) -> Response:
+def problem(
+    request: Request,
+    status_code: int,
+    detail: str,
+    errors: list[dict[str, str]] | None = None,
+    title: str | None = None,
+) -> Response:
+    title = title or _title(status_code)
     if _wants_json(request):
         body: dict[str, object] = {
             "status": status_code,
-            "title": _title(status_code),
+            "title": title,
             "detail": detail,
             "request_id": _request_id(request),
         }
@@ -65,7 +72,7 @@ def problem(request: Request, status_code: int, detail: str, errors: list[dict[s
         template_name="error.html",
         context={
             "status_code": status_code,
-            "title": _title(status_code),
+            "title": title,
             "detail": detail,
             "errors": errors or [],
             "request_id": _request_id(request),
@@ -106,7 +113,9 @@ def http_exception_handler(request: Request, exc: HTTPException) -> Response:
         detail = str(exc.detail) if exc.detail and exc.detail != "Bad Request" else _("The request was not accepted.")
     if status_code >= 500:
         return internal_error_handler(request, exc)
-    return problem(request, status_code, detail, errors)
+    # An exception may name its own kind of refusal (e.g. "Still in use" rather than a generic 409 title).
+    title = getattr(exc, "title", None)
+    return problem(request, status_code, detail, errors, str(title) if title else None)
 
 
 def form_errors_handler(request: Request, exc: FormErrors) -> Response:
