@@ -26,9 +26,11 @@ COORDINATORS = {"coordinator", "admin"}  # the demo coordinator coordinates the 
 # departments (the head of IT among them); deputies are not members.
 STEERING = {"coordinator", "steering_member", "department_head", "admin"}
 SCORES = {"benefit": "2", "urgency": "1", "risk_reduction": "1"} | {f"goal_{{goal{n}}}": "1" for n in range(1, 6)}
-WEIGHTS = {"method": "weighted", "goal_weighting": "direct", "effort_half_days": "20"} | {
-    f"weight_{name}": "2" for name in ("alignment", "benefit", "urgency", "risk_reduction", "breadth", "effort")
-} | {f"goal_{{goal{n}}}": "1" for n in range(1, 6)}
+WEIGHTS = (
+    {"method": "weighted", "goal_weighting": "direct", "effort_half_days": "20"}
+    | {f"weight_{name}": "2" for name in ("alignment", "benefit", "urgency", "risk_reduction", "breadth", "effort")}
+    | {f"goal_{{goal{n}}}": "1" for n in range(1, 6)}
+)
 COMPARISONS = {f"ahp_{{goal{a}}}_{{goal{b}}}": "3" for a in range(1, 6) for b in range(a + 1, 6)}
 PROCESS_OWNERS = {"process_owner", "admin"}  # the demo process owner owns the demo processes
 PROCESS_TEAM = {"process_owner", "coordinator", "admin"}  # the coordinator is the customer service's responsible
@@ -318,9 +320,7 @@ def _ids(database_url: str) -> dict[str, int]:
         area = connection.execute(select(m.SupportArea.id).where(m.SupportArea.slug == "infrastruktur")).scalar_one()
         need_ids = []
         for title in ("Bokning av grupprum", "Lediga grupprum syns inte", "Skrivare på campus"):
-            need_ids.append(
-                connection.execute(insert_need(area, title, state="submitted")).scalar_one()
-            )
+            need_ids.append(connection.execute(insert_need(area, title, state="submitted")).scalar_one())
         it = connection.execute(
             select(m.Department.id).where(m.Department.slug == "it-och-digital-infrastruktur")
         ).scalar_one()
@@ -397,8 +397,15 @@ def _ids(database_url: str) -> dict[str, int]:
                 connection.execute(
                     m.Meeting.__table__.insert()
                     .values(
-                        area_id=area, forum="steering_group", title=f"Möte ({state})", held_on=func.current_date(),
-                        location="", state=state, closed_by_name="", created_at=func.now(), updated_at=func.now(),
+                        area_id=area,
+                        forum="steering_group",
+                        title=f"Möte ({state})",
+                        held_on=func.current_date(),
+                        location="",
+                        state=state,
+                        closed_by_name="",
+                        created_at=func.now(),
+                        updated_at=func.now(),
                     )
                     .returning(m.Meeting.__table__.c.id)
                 ).scalar_one()
@@ -407,8 +414,16 @@ def _ids(database_url: str) -> dict[str, int]:
             connection.execute(
                 m.AgendaItem.__table__.insert()
                 .values(
-                    meeting_id=meetings[0], need_id=need, position=position, notes="", rationale="", force_reason="",
-                    edited_by_name="", version=1, created_at=func.now(), updated_at=func.now(),
+                    meeting_id=meetings[0],
+                    need_id=need,
+                    position=position,
+                    notes="",
+                    rationale="",
+                    force_reason="",
+                    edited_by_name="",
+                    version=1,
+                    created_at=func.now(),
+                    updated_at=func.now(),
                 )
                 .returning(m.AgendaItem.__table__.c.id)
             ).scalar_one()

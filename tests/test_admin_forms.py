@@ -414,7 +414,7 @@ def test_named_steering_group_members_are_appointed_and_removed_on_the_area_page
     assert "Nils Läsare" in page.split('id="steering-heading"')[1].split('id="arena-heading"')[0]
     twice = client.post("/areas/styrning/steering-members", data={"person_id": person_id, "role": "member"})
     assert twice.status_code == 422
-    member_id = re.search(r'/areas/styrning/steering-members/(\d+)/delete', page).group(1)
+    member_id = re.search(r"/areas/styrning/steering-members/(\d+)/delete", page).group(1)
     assert client.post(f"/areas/styrning/steering-members/{member_id}/delete").status_code == 303
     assert f"/steering-members/{member_id}/delete" not in client.get("/areas/styrning").text
 
@@ -435,8 +435,9 @@ def test_institutions_take_part_in_a_dialogue_arena(client):
     client.post("/institutions/new", data={"name": "Institutionen för kemi"})
     page = client.get("/areas/utbildning").text
     institution_id = re.search(r'<option value="(\d+)">Institutionen för kemi', page).group(1)
-    added = client.post("/areas/utbildning/arena-participants", data={"institution_id": institution_id,
-                                                                       "role": "studierektor"})
+    added = client.post(
+        "/areas/utbildning/arena-participants", data={"institution_id": institution_id, "role": "studierektor"}
+    )
     assert added.status_code == 303
     page = client.get("/areas/utbildning").text
     arena = page.split('id="arena-heading"')[1]

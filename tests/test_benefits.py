@@ -55,8 +55,6 @@ def test_early_measurements_are_judged_against_the_start_of_the_line():
 # ---------------------------------------------------------------- pages and services
 
 
-
-
 def _need(url, state="approved", effort="12.5"):
     area = _sql(url, select(m.SupportArea.id).where(m.SupportArea.slug == "infrastruktur"))[0][0]
     it = _sql(url, select(m.Department.id).where(m.Department.slug == "it-och-digital-infrastruktur"))[0][0]

@@ -89,8 +89,6 @@ def _engine(url):
     return create_engine(sync_url(url))
 
 
-
-
 def _id(url, model, slug):
     return _sql(url, select(model.id).where(model.slug == slug))[0][0]
 

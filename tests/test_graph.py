@@ -283,8 +283,6 @@ def english(client_as):
     return make
 
 
-
-
 def _new_need(client, url, title, departments, state_area="infrastruktur", raised="2026-10-01"):
     area = _sql(url, select(m.SupportArea.id).where(m.SupportArea.slug == state_area))[0][0]
     response = client.post(

@@ -68,8 +68,7 @@ def test_the_template_is_up_to_date_with_the_sources(tmp_path: Path) -> None:
     """The same extraction as `make messages` finds exactly the msgids of the committed .pot."""
     output = tmp_path / "messages.pot"
     status = CommandLineInterface().run(
-        ["pybabel", "--quiet", "extract", "-F", str(PROJECT_ROOT / "babel.cfg"), "-o", str(output),
-         str(PROJECT_ROOT)]
+        ["pybabel", "--quiet", "extract", "-F", str(PROJECT_ROOT / "babel.cfg"), "-o", str(output), str(PROJECT_ROOT)]
     )
     assert not status
     fresh = {message.id for message in read_catalog(output) if message.id}

@@ -21,9 +21,7 @@ def _differences(url: str) -> list:
     engine = create_engine(sync_url(url))
     try:
         with engine.connect() as connection:
-            context = MigrationContext.configure(
-                connection, opts={"compare_type": True, "include_name": include_name}
-            )
+            context = MigrationContext.configure(connection, opts={"compare_type": True, "include_name": include_name})
             return compare_metadata(context, m.metadata)
     finally:
         engine.dispose()

@@ -32,8 +32,6 @@ def test_small_improvements_skip_the_steering_group():
     assert NeedState.in_progress not in lifecycle.allowed_next(NeedKind.development_project, NeedState.clarified)
 
 
-
-
 def _area_id(url, slug="infrastruktur"):
     return _sql(url, select(m.SupportArea.id).where(m.SupportArea.slug == slug))[0][0]
 

@@ -18,8 +18,6 @@ from tests.test_queries import statements_to
 KUNDTJANST = "kundtjanst-infrastruktur"  # demo: owner processagare, responsible samordnare (coordinator)
 
 
-
-
 def _id(url, model, **where):
     return _sql(url, select(model.id).where(*(getattr(model, k) == v for k, v in where.items())))[0][0]
 

@@ -27,7 +27,7 @@ from sqlalchemy.pool import AsyncAdaptedQueuePool
 
 from registry.config import Settings, async_url
 
-BUSY_TIMEOUT_MS = 5000
+BUSY_TIMEOUT_MS = 30_000  # a safety net: SQLite does not queue waiting writers fairly
 SQLITE_POOL_SIZE = 8  # a request holds one connection (two while the log-in middleware reads)
 SQLITE_MAX_OVERFLOW = 4
 POSTGRES_POOL_SIZE = 10  # per worker: keep workers × (pool + overflow) under max_connections
