@@ -55,7 +55,7 @@ def csv_file(rows: int) -> bytes:
             f"Behov nr {n};Beskrivning av behov {n}: åäö;Person {n % 97};2025-{n % 12 + 1:02d}-{n % 28 + 1:02d};"
             f"VSO för {'infrastruktur' if n % 3 else 'styrning'};{'VSO för utbildning' if n % 5 == 0 else ''};"
             f"{'small_improvement' if n % 4 else 'development_project'};email;Kategori {n % 5};"
-            f"tagg{n % 11}, tagg{n % 13};\"{departments}\""
+            f'tagg{n % 11}, tagg{n % 13};"{departments}"'
         )
     return ("\r\n".join(lines) + "\r\n").encode("utf-8-sig")
 
