@@ -15,9 +15,7 @@ from litestar.middleware.base import DefineMiddleware
 from litestar.openapi.config import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin
 from litestar.static_files import create_static_files_router
-from sqlalchemy import event
-from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
-from sqlalchemy.pool import NullPool
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
 from registry.accounts.controllers import AccountPages
 from registry.accounts.middleware import AuthenticationMiddleware
@@ -25,7 +23,8 @@ from registry.areas.api import AreaApi, DepartmentApi
 from registry.areas.controllers import OrganisationAdmin, OrganisationPages
 from registry.benefits.controllers import BenefitPages
 from registry.changes.controllers import ChangeLogPages
-from registry.config import Settings, async_url, get_settings
+from registry.config import Settings, get_settings
+from registry.db.engine import create_engine
 from registry.decisions.controllers import DecisionPages
 from registry.graph.controllers import GraphPages
 from registry.health import health
@@ -42,34 +41,6 @@ from registry.web.language import set_language_choice
 from registry.web.middleware import HeadAsGet, RequestContextMiddleware, security_headers
 from registry.web.responses import htmx_answers, templates_as_pages
 from registry.web.templating import STATIC, template_config
-
-
-def create_engine(settings: Settings) -> AsyncEngine:
-    if settings.is_sqlite:
-        # One file, many readers: a writer waits for the lock instead of failing at once.
-        engine = create_async_engine(
-            async_url(settings.database_url), echo=settings.echo_sql, connect_args={"timeout": 30}, poolclass=NullPool
-        )
-        event.listen(engine.sync_engine, "connect", _sqlite_foreign_keys)
-        return engine
-    # A statement that runs longer than the limit is cancelled by the server, so that one heavy page
-    # cannot hold a connection (and other users) indefinitely.
-    timeout_ms = int(settings.statement_timeout_seconds * 1000)
-    return create_async_engine(
-        async_url(settings.database_url),
-        echo=settings.echo_sql,
-        pool_size=10,
-        max_overflow=10,
-        pool_pre_ping=True,
-        connect_args={"options": f"-c statement_timeout={timeout_ms}"},
-    )
-
-
-def _sqlite_foreign_keys(dbapi_connection, _record) -> None:
-    """SQLite enforces foreign keys (and their ON DELETE rules) only when asked, per connection."""
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.close()
 
 
 def database_config(engine: AsyncEngine) -> SQLAlchemyAsyncConfig:

@@ -26,14 +26,15 @@ from registry.config import Settings, get_settings
 async def _in_session(settings: Settings, work):
     from sqlalchemy.ext.asyncio import async_sessionmaker
 
-    from registry.app import create_engine
+    from registry.db.engine import create_engine, write_intent
 
     engine = create_engine(settings)
     try:
-        async with async_sessionmaker(engine, expire_on_commit=False)() as session:
-            result = await work(session)
-            await session.commit()
-            return result
+        with write_intent(True):
+            async with async_sessionmaker(engine, expire_on_commit=False)() as session:
+                result = await work(session)
+                await session.commit()
+                return result
     finally:
         await engine.dispose()
 

@@ -538,7 +538,7 @@ def test_the_registrys_process_teams_tie_their_members_departments(database_url)
 
     from sqlalchemy.ext.asyncio import async_sessionmaker
 
-    from registry.app import create_engine as app_engine
+    from registry.db.engine import create_engine as app_engine
     from registry.config import Settings
     from registry.graph import load
 

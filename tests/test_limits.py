@@ -11,7 +11,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
 from registry import cli
-from registry.app import create_engine
+from registry.db.engine import create_engine
 from registry.config import Settings
 
 

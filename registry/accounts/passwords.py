@@ -5,8 +5,8 @@ from __future__ import annotations
 import os
 
 from argon2 import PasswordHasher
-from argon2.profiles import CHEAPEST
 from argon2.exceptions import InvalidHashError, VerificationError
+from argon2.profiles import CHEAPEST
 
 # The test suite (REGISTRY_ENV=test) logs in thousands of times: there the cheapest parameters keep a
 # log-in at microseconds instead of ~150 ms of CPU. Every other environment uses the recommended ones

@@ -98,6 +98,9 @@ async def principal_for(session: AsyncSession, token: str) -> Principal | None:
     ):
         return None
     if moment - user_session.last_seen_at > TOUCH_EVERY:
+        # End the read first: on SQLite a transaction that has read cannot wait for the write lock
+        # (see registry.db.engine), one that starts by writing can.
+        await session.commit()
         user_session.last_seen_at = moment
         await session.flush()
     roles = await load_roles(session, person.id)

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import enum
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import Date, Enum, ForeignKey, Index, Numeric, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from advanced_alchemy.types import DateTimeUTC
+from sqlalchemy import Date, Enum, ForeignKey, Index, Numeric, String, Text, UniqueConstraint, event, or_, select
+from sqlalchemy.orm import Mapped, ORMExecuteState, Session, mapped_column, relationship, with_loader_criteria
 
 from registry.areas.models import Department, Institution, SupportArea
 from registry.db.base import Base
@@ -89,6 +90,8 @@ class Need(Base):
     state: Mapped[NeedState] = mapped_column(_enum(NeedState), default=NeedState.submitted)
     merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("need.id", ondelete="SET NULL"), index=True)
     submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"), index=True)
+    # The import that created the need (NeedImport); nobody sees the need until that is published.
+    import_batch_id: Mapped[int | None] = mapped_column(index=True)
 
     raised_by_person: Mapped[Person | None] = relationship(foreign_keys=[raised_by_person_id], lazy="raise")
     raised_by_institution: Mapped[Institution | None] = relationship(lazy="raise")
@@ -209,3 +212,52 @@ Need.__audit_links__ = {
         (NeedDepartment.department_id, NeedDepartment.role, NeedDepartment.effort_days),
     ),
 }
+
+
+class NeedImport(Base):
+    """One import of needs from a file. Its new needs are written in short transactions, marked with
+    the import's id (`Need.import_batch_id`) and seen by nobody, until one short transaction publishes
+    them all; an import that fails, or whose process died (no heartbeat for `STALE_AFTER`), is
+    removed with everything it wrote."""
+
+    __tablename__ = "need_import"
+
+    filename: Mapped[str] = mapped_column(String(300))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
+    actor_name: Mapped[str] = mapped_column(String(200))
+    heartbeat_at: Mapped[datetime] = mapped_column(DateTimeUTC(timezone=True))
+    published_at: Mapped[datetime | None] = mapped_column(DateTimeUTC(timezone=True))
+    created: Mapped[int] = mapped_column(default=0)
+    updated: Mapped[int] = mapped_column(default=0)
+
+    @property
+    def name(self) -> str:
+        return self.filename
+
+
+# ---------------------------------------------------------------- needs of an unpublished import are unseen
+
+_need_table = Need.__table__
+_import_table = NeedImport.__table__
+# Imports not yet published, and their needs (Core, so that the criteria below do not apply inside).
+_PENDING_IMPORTS = select(_import_table.c.id).where(_import_table.c.published_at.is_(None))
+_PENDING_NEEDS = select(_need_table.c.id).where(_need_table.c.import_batch_id.in_(_PENDING_IMPORTS))
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _hide_pending_imports(state: ORMExecuteState) -> None:
+    """Every ORM query, whoever wrote it, leaves out the needs of an import not yet published, and
+    the rows that belong to them. Publishing is then one row's change, however large the import."""
+    if not state.is_select:
+        return
+    state.statement = state.statement.options(
+        with_loader_criteria(
+            Need,
+            lambda cls: or_(cls.import_batch_id.is_(None), cls.import_batch_id.not_in(_PENDING_IMPORTS)),
+            include_aliases=True,
+        ),
+        *(
+            with_loader_criteria(child, child.need_id.not_in(_PENDING_NEEDS), include_aliases=True)
+            for child in (NeedDepartment, NeedArea, NeedTag, NeedTransition)
+        ),
+    )

@@ -12,9 +12,10 @@ semicolon-separated file straight into columns. An import reads either separator
 file in another encoding than UTF-8, saying what it looks like and how to save it right.
 
 Importing is checked in full before anything is written (`validate`, pure: no database), then
-`import_needs` writes every row through the needs services, in the caller's transaction. Any error
-raises `ImportErrors` with every error found, each naming its row (the header is row 1), its column
-and the reason; the caller rolls back, and nothing is written.
+`import_needs` writes the new needs in batches, unseen until the import is published
+(`registry.needs.import_batches`), and the changes to existing needs through the needs services.
+Any error raises `ImportErrors` with every error found, each naming its row (the header is row 1),
+its column and the reason; nothing stays written.
 """
 
 from __future__ import annotations
@@ -36,15 +37,17 @@ import pandas as pd
 from anyio import from_thread
 from litestar.exceptions import PermissionDeniedException
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import joinedload, selectinload
 
 from registry.accounts.principal import Principal
+from registry.changes.service import current_actor
 from registry.db import models as m
+from registry.db.engine import write_intent
 from registry.forms import MAX_ID, FormErrors, clean
 from registry.i18n import gettext as _
 from registry.i18n import lazy_gettext as _l
-from registry.needs import queries, services
+from registry.needs import import_batches, queries, services
 from registry.needs.models import Channel, DepartmentRole, Need, NeedKind, NeedState
 from registry.spreadsheets import XlsxWriter, as_text, undefuse
 
@@ -794,17 +797,21 @@ def _ids_in(frame: pd.DataFrame) -> list[int]:
 
 
 async def import_needs(
-    session: AsyncSession,
+    sessions: async_sessionmaker[AsyncSession],
     principal: Principal | None,
     filename: str,
     data: bytes,
     progress: Progress | None = None,
 ) -> ImportResult:
-    """Import the file's needs in the caller's transaction: all rows, or (raising `ImportErrors`,
-    with every error found) none; on an error the caller rolls back.
+    """Import the file's needs: all rows, or (raising `ImportErrors`, with every error found) none.
 
-    `progress(stage, done, total)` is called every `PROGRESS_EVERY` rows, with stage "check" while
-    the file is checked and "save" while the needs are written.
+    The file is checked in full first, in a reading transaction. New needs are then written in short
+    transactions of `import_batches.BATCH` rows, unseen until the last short transaction changes the
+    existing needs (through the services, one change record each) and publishes the new ones (one
+    change record for the import). On any failure, whatever was written is removed again.
+
+    `progress(stage, done, total)` is called every `PROGRESS_EVERY` rows while the file is checked
+    (stage "check") and after every batch written (stage "save").
     """
     if principal is None or not (principal.is_admin or principal.coordinator_of):
         raise PermissionDeniedException(detail=_("Only administrators and development coordinators import needs."))
@@ -814,12 +821,73 @@ async def import_needs(
             from_thread.run_sync(progress, "check", done, total)
 
     frame = await anyio.to_thread.run_sync(read_upload, filename, data)
-    lookups = await load_lookups(session, principal, _ids_in(frame))
+    with write_intent(False):
+        async with sessions() as session:
+            lookups = await load_lookups(session, principal, _ids_in(frame))
     rows, errors = await anyio.to_thread.run_sync(validate, frame, lookups, checked)
     if errors:
         raise ImportErrors(errors)
     del frame
 
+    actor = current_actor.get()
+    await import_batches.discard_stale(sessions)
+    new = [row for row in rows if row.need_id is None]
+    changed = [row for row in rows if row.need_id is not None]
+    total = len(rows)
+    batch_id = await import_batches.start(sessions, filename, actor)
+    try:
+        created_ids: list[int] = []
+        for start in range(0, len(new), import_batches.BATCH):
+            chunk = new[start : start + import_batches.BATCH]
+            created_ids += await import_batches.write(
+                sessions, batch_id, [_new_need(row, principal) for row in chunk], actor
+            )
+            if progress is not None:
+                progress("save", len(created_ids), total)
+                await asyncio.sleep(0)  # let a streamed response send it
+        with write_intent(True):
+            async with sessions() as session:
+                result = ImportResult(created=len(created_ids))
+                await _apply_changes(session, principal, changed, result)
+                await import_batches.publish(
+                    session,
+                    batch_id,
+                    filename,
+                    created_ids,
+                    {"created": result.created, "updated": result.updated, "unchanged": result.unchanged},
+                    actor,
+                )
+                await session.commit()
+    except BaseException:
+        await asyncio.shield(import_batches.discard(sessions, batch_id))
+        raise
+    if progress is not None and changed:
+        progress("save", total, total)
+    return result
+
+
+def _new_need(row: ImportRow, principal: Principal) -> import_batches.NewNeed:
+    values = row.values
+    owning_area_id = values.get("owning_area_id")
+    return import_batches.NewNeed(
+        values=import_batches.new_need_values(
+            values,
+            # raised by the person named, not by whoever imports
+            raised_by_person_id=None if row.raw.get("raised_by_name") else principal.person_id,
+            submitted_by_id=principal.person_id,
+        ),
+        departments=row.departments or [],
+        other_area_ids=[a for a in values.get("other_area_ids") or [] if a != owning_area_id],
+        tags=services._tags(values["tags"]) if values.get("tags") else [],
+    )
+
+
+async def _apply_changes(
+    session: AsyncSession, principal: Principal, rows: Sequence[ImportRow], result: ImportResult
+) -> None:
+    """Change the existing needs of `rows` through the services; raises `ImportErrors` if any fails."""
+    if not rows:
+        return
     # Keep the register's departments, areas and institutions in the session's identity map, so
     # that the services' checks of the references find them without asking the database again.
     register = [
@@ -827,10 +895,8 @@ async def import_needs(
         *(await session.scalars(select(m.SupportArea))).all(),
         *(await session.scalars(select(m.Institution))).all(),
     ]
-    result = ImportResult()
-    total = len(rows)
-    done = 0
-    for start in range(0, total, CHUNK):
+    errors: list[RowError] = []
+    for start in range(0, len(rows), CHUNK):
         chunk = rows[start : start + CHUNK]
         current = await _current_needs(session, [row.need_id for row in chunk if row.need_id is not None])
         for row in chunk:
@@ -842,15 +908,10 @@ async def import_needs(
                 errors.append(RowError(row.row, "id", str(problem.detail)))
             else:
                 setattr(result, outcome, getattr(result, outcome) + 1)
-            done += 1
-            if progress is not None and (done % PROGRESS_EVERY == 0 or done == total):
-                progress("save", done, total)
-                await asyncio.sleep(0)  # let a streamed response send it
         del current
     del register
     if errors:
         raise ImportErrors(errors)
-    return result
 
 
 def _column_of(field_name: str) -> str:
@@ -872,12 +933,6 @@ async def _current_needs(session: AsyncSession, ids: list[int]) -> dict[int, Nee
 
 
 async def _apply(session: AsyncSession, principal: Principal, row: ImportRow, need: Need | None) -> str:
-    if row.need_id is None:
-        raw = dict(row.raw)
-        if raw.get("raised_by_name"):
-            raw["raised_by_person_id"] = None  # raised by the person named, not by whoever imports
-        await services.save_need(session, principal, raw, partial=True, departments=row.departments or None)
-        return "created"
     if need is None:  # removed since the file was checked
         raise FormErrors(
             {"id": _("No need has the id %(id)d. Leave the cell empty to create a new need.", id=row.need_id)}

@@ -4,7 +4,7 @@ spreadsheets (the rules are in `registry.needs.transfer`).
 Exports and imports are streamed, so they open their own database session rather than the
 request's (which advanced-alchemy commits and closes when the response starts): an export reads
 the list a page at a time, and an import answers at once with a page that shows its progress as it
-goes, and commits, or rolls back, in a transaction of its own when it ends.
+goes, writing in short transactions of its own (registry/needs/import_batches.py).
 """
 
 from __future__ import annotations
@@ -234,22 +234,18 @@ async def _import_page(
         events.put_nowait(("progress", stage, done, total))
 
     async def work() -> None:
-        async with sessions() as session:
-            try:
-                result = await transfer.import_needs(session, principal, filename, data, progress)
-                await session.commit()
-                events.put_nowait(("done", result))
-            except transfer.ImportErrors as problem:
-                await session.rollback()
-                events.put_nowait(("errors", problem.errors))
-            except Exception as problem:  # noqa: BLE001 - shown on the page: the response has started
-                await session.rollback()
-                logger.error(
-                    "import failed request_id=%s",
-                    request.scope.get("state", {}).get("request_id", "-"),
-                    exc_info=problem,
-                )
-                events.put_nowait(("failed", None))
+        try:
+            result = await transfer.import_needs(sessions, principal, filename, data, progress)
+            events.put_nowait(("done", result))
+        except transfer.ImportErrors as problem:
+            events.put_nowait(("errors", problem.errors))
+        except Exception as problem:  # noqa: BLE001 - shown on the page: the response has started
+            logger.error(
+                "import failed request_id=%s",
+                request.scope.get("state", {}).get("request_id", "-"),
+                exc_info=problem,
+            )
+            events.put_nowait(("failed", None))
 
     task = asyncio.create_task(work())
     try:

@@ -9,6 +9,7 @@ from contextvars import ContextVar
 from litestar.datastructures import MutableScopeHeaders
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
+from registry.db.engine import UNSAFE_METHODS, reset_write_intent, set_write_intent
 from registry.i18n import LANGUAGE_COOKIE, choose_language, reset_language, set_language
 
 REQUEST_ID_HEADER = "x-request-id"
@@ -57,12 +58,15 @@ class RequestContextMiddleware:
         scope.setdefault("state", {})["request_id"] = request_id
         language_token = set_language(language)
         request_id_token = request_id_var.set(request_id)
+        # A request that may write takes SQLite's write lock when its transaction begins (see db.engine).
+        intent_token = set_write_intent(scope["method"] in UNSAFE_METHODS)
 
         try:
             await self.app(scope, receive, send)
         finally:
             reset_language(language_token)
             request_id_var.reset(request_id_token)
+            reset_write_intent(intent_token)
 
 
 # A picture (matplotlib's SVG) styles its drawing inline and runs no script.
