@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install lint clean
+.PHONY: run test fuzz install lint clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,6 +21,11 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/pytest -n 2 --dist loadfile
+
+# schemathesis against the registry's own OpenAPI document with at least 200 generated requests per
+# operation, as a visitor and as every role, on SQLite and PostgreSQL (`make test` runs a few per operation).
+fuzz: $(STAMP)
+	REGISTRY_FUZZ_EXAMPLES=200 $(BIN)/pytest tests/test_api_fuzz.py -n 2 --dist loadgroup -q
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -7,7 +7,7 @@ from advanced_alchemy.extensions.litestar import (
     SQLAlchemyAsyncConfig,
     SQLAlchemyPlugin,
 )
-from litestar import Litestar
+from litestar import Litestar, Router
 from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import State
 from litestar.logging.config import LoggingConfig
@@ -36,6 +36,7 @@ from registry.needs.transfer_controllers import NeedTransferPages
 from registry.people.controllers import PeoplePages
 from registry.priorities.controllers import NeedScorePages, PriorityPages, ScoringPages, StrategyAdmin, StrategyPages
 from registry.processes.controllers import ProcessPages
+from registry.web import api
 from registry.web.errors import exception_handlers
 from registry.web.language import set_language_choice
 from registry.web.middleware import RequestContextMiddleware, security_headers
@@ -78,30 +79,38 @@ def create_app(settings: Settings | None = None) -> Litestar:
     engine = create_engine(settings)
     app = Litestar(
         route_handlers=[
-            OrganisationPages,
-            OrganisationAdmin,
-            AccountPages,
-            PeoplePages,
-            ChangeLogPages,
-            NeedPages,
-            NeedTransferPages,
-            IntakePages,
-            GraphPages,
-            ProcessPages,
-            BenefitPages,
+            # The pages (HTML, CSV, Excel, pictures) are not part of the API: the OpenAPI document leaves them out.
+            Router(
+                path="/",
+                include_in_schema=False,
+                route_handlers=[
+                    OrganisationPages,
+                    OrganisationAdmin,
+                    AccountPages,
+                    PeoplePages,
+                    ChangeLogPages,
+                    NeedPages,
+                    NeedTransferPages,
+                    IntakePages,
+                    GraphPages,
+                    ProcessPages,
+                    BenefitPages,
+                    StrategyPages,
+                    StrategyAdmin,
+                    PriorityPages,
+                    ScoringPages,
+                    NeedScorePages,
+                    MeetingPages,
+                    DecisionPages,
+                    set_language_choice,
+                    create_static_files_router(path="/static", directories=[STATIC], name="static"),
+                ],
+            ),
+            # The JSON API (/api/v1) and /health: every route in the OpenAPI document.
             NeedApi,
-            StrategyPages,
-            StrategyAdmin,
-            PriorityPages,
-            ScoringPages,
-            NeedScorePages,
-            MeetingPages,
-            DecisionPages,
             AreaApi,
             DepartmentApi,
             health,
-            set_language_choice,
-            create_static_files_router(path="/static", directories=[STATIC], name="static"),
         ],
         plugins=[SQLAlchemyPlugin(config=database_config(engine))],
         middleware=[
@@ -120,8 +129,14 @@ def create_app(settings: Settings | None = None) -> Litestar:
         openapi_config=OpenAPIConfig(
             title="VSO registry",
             version="1",
-            description="Support-service areas, departments and (in later versions) development needs.",
+            description=(
+                "The VSO registry's JSON API: the same rules, permissions and change log as the pages. It uses the "
+                "session of a log-in at /login (cookie `registry_session`); every write also sends the CSRF header "
+                "`x-csrftoken` with the value of the `registry_csrf` cookie. Refusals are problem JSON naming each "
+                "field to correct."
+            ),
             path="/schema",
+            components=api.COMPONENTS,
             render_plugins=[JsonRenderPlugin()],
         ),
         before_send=[security_headers],
