@@ -29,6 +29,7 @@ from registry.config import Settings, async_url, get_settings
 from registry.decisions.controllers import DecisionPages
 from registry.graph.controllers import GraphPages
 from registry.health import health
+from registry.meetings.api import MeetingApi
 from registry.meetings.controllers import MeetingPages
 from registry.needs.api import NeedApi
 from registry.needs.controllers import IntakePages, NeedPages
@@ -108,6 +109,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             ),
             # The JSON API (/api/v1) and /health: every route in the OpenAPI document.
             NeedApi,
+            MeetingApi,
             AreaApi,
             DepartmentApi,
             health,

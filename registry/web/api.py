@@ -16,9 +16,8 @@ from litestar.params import Parameter
 from msgspec import UNSET, UnsetType
 
 from registry.accounts.sessions import SESSION_COOKIE
+from registry.forms import MAX_ID  # the largest id the database stores (BIGINT)
 
-# The largest id the database stores (BIGINT); a bigger one is refused as a bad value (400), not sent to SQL.
-MAX_ID = 2**63 - 1
 # An id in a JSON body: a positive 64-bit integer.
 BodyId = Annotated[int, msgspec.Meta(ge=1, le=MAX_ID)]
 # An id in the path: the same bounds, documented as such in the OpenAPI document.
