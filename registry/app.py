@@ -35,6 +35,7 @@ from registry.needs.api import NeedApi
 from registry.needs.controllers import IntakePages, NeedPages
 from registry.needs.transfer_controllers import NeedTransferPages
 from registry.people.controllers import PeoplePages
+from registry.priorities.api import PriorityApi
 from registry.priorities.controllers import NeedScorePages, PriorityPages, ScoringPages, StrategyAdmin, StrategyPages
 from registry.processes.controllers import ProcessPages
 from registry.web import api
@@ -110,6 +111,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             # The JSON API (/api/v1) and /health: every route in the OpenAPI document.
             NeedApi,
             MeetingApi,
+            PriorityApi,
             AreaApi,
             DepartmentApi,
             health,

@@ -18,7 +18,7 @@ from registry.i18n import gettext as _
 from registry.meetings import ranking, services
 from registry.meetings.controllers import RECOMMEND, _meeting_or_404
 from registry.meetings.models import AgendaItem, Meeting
-from registry.web.api import READ, STAFF, STAFF_WRITE, WRITE, WRITE_CHECKED, BodyId, PathId
+from registry.web.api import READ, STAFF, STAFF_WRITE, WRITE, WRITE_CHECKED, BodyId, PathId, QueryId
 
 
 class AgendaItemOut(msgspec.Struct):
@@ -142,7 +142,7 @@ class MeetingApi(Controller):
         responses=READ,
         security=STAFF,
     )
-    async def list_meetings(self, db_session: AsyncSession, area: PathId | None = None) -> list[MeetingOut]:
+    async def list_meetings(self, db_session: AsyncSession, area: QueryId = None) -> list[MeetingOut]:
         statement = select(Meeting).order_by(Meeting.held_on.desc(), Meeting.id.desc()).limit(200)
         if area is not None:
             statement = statement.where(Meeting.area_id == area)

@@ -22,6 +22,8 @@ from registry.forms import MAX_ID  # the largest id the database stores (BIGINT)
 BodyId = Annotated[int, msgspec.Meta(ge=1, le=MAX_ID)]
 # An id in the path: the same bounds, documented as such in the OpenAPI document.
 PathId = Annotated[int, Parameter(ge=1, le=MAX_ID)]
+# An optional id in the query string (a filter), bounded the same way.
+QueryId = Annotated[int | None, Parameter(ge=1, le=MAX_ID)]
 
 
 class FieldError(msgspec.Struct):
