@@ -26,6 +26,7 @@ from registry.areas.controllers import OrganisationAdmin, OrganisationPages
 from registry.benefits.controllers import BenefitPages
 from registry.changes.controllers import ChangeLogPages
 from registry.config import Settings, async_url, get_settings
+from registry.decisions.api import DecisionApi
 from registry.decisions.controllers import DecisionPages
 from registry.graph.controllers import GraphPages
 from registry.health import health
@@ -112,6 +113,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             NeedApi,
             MeetingApi,
             PriorityApi,
+            DecisionApi,
             AreaApi,
             DepartmentApi,
             health,

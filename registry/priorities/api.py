@@ -9,17 +9,15 @@ from typing import Annotated, Any
 
 import msgspec
 from litestar import Controller, Request, get, put
-from litestar.exceptions import ValidationException
 from litestar.params import Parameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.accounts.guards import logged_in
 from registry.db import models as m
 from registry.forms import FormErrors
-from registry.i18n import gettext as _
 from registry.priorities import queries, scoring, services
 from registry.priorities.controllers import PAGE_SIZE, _area_or_404, _need_or_404, _ranked
-from registry.web.api import READ, STAFF, STAFF_WRITE, WRITE, PathId, QueryId
+from registry.web.api import READ, STAFF, STAFF_WRITE, WRITE, PathId, QueryId, refuse_query
 
 Page = Annotated[int, Parameter(ge=1, le=1_000_000, description="The page, 50 rows each")]
 
@@ -140,14 +138,7 @@ def backlog_out(prepared, page: int) -> BacklogOut:
 
 def _filter(request: Request, area: m.SupportArea | None = None) -> queries.BacklogFilter:
     flt = queries.BacklogFilter.from_query(request.query_params, area=area.id if area else None)
-    if flt.errors:
-        raise ValidationException(
-            detail=_("The values sent do not have the expected form."),
-            extra=[
-                {"key": name, "message": _("Not a possible value: %(value)s", value=value)}
-                for name, value in flt.errors.items()
-            ],
-        )
+    refuse_query(flt.errors)
     return flt
 
 

@@ -7,9 +7,11 @@ the OpenAPI document says exactly what a client gets."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Annotated
 
 import msgspec
+from litestar.exceptions import ValidationException
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.openapi.spec import Components, SecurityScheme
 from litestar.params import Parameter
@@ -17,6 +19,7 @@ from msgspec import UNSET, UnsetType
 
 from registry.accounts.sessions import SESSION_COOKIE
 from registry.forms import MAX_ID  # the largest id the database stores (BIGINT)
+from registry.i18n import gettext as _
 
 # An id in a JSON body: a positive 64-bit integer.
 BodyId = Annotated[int, msgspec.Meta(ge=1, le=MAX_ID)]
@@ -24,6 +27,19 @@ BodyId = Annotated[int, msgspec.Meta(ge=1, le=MAX_ID)]
 PathId = Annotated[int, Parameter(ge=1, le=MAX_ID)]
 # An optional id in the query string (a filter), bounded the same way.
 QueryId = Annotated[int | None, Parameter(ge=1, le=MAX_ID)]
+
+
+def refuse_query(errors: Mapping[str, str]) -> None:
+    """A filter read from the query string as the pages read it (parameter → the value that makes no
+    sense): the API refuses it as a bad request naming each parameter, where a page would ignore it."""
+    if errors:
+        raise ValidationException(
+            detail=_("The values sent do not have the expected form."),
+            extra=[
+                {"key": name, "message": _("Not a possible value: %(value)s", value=value)}
+                for name, value in errors.items()
+            ],
+        )
 
 
 class FieldError(msgspec.Struct):
