@@ -38,6 +38,7 @@ from registry.needs.transfer_controllers import NeedTransferPages
 from registry.people.controllers import PeoplePages
 from registry.priorities.api import PriorityApi
 from registry.priorities.controllers import NeedScorePages, PriorityPages, ScoringPages, StrategyAdmin, StrategyPages
+from registry.processes.api import ProcessApi
 from registry.processes.controllers import ProcessPages
 from registry.web import api
 from registry.web.errors import exception_handlers
@@ -114,6 +115,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             MeetingApi,
             PriorityApi,
             DecisionApi,
+            ProcessApi,
             AreaApi,
             DepartmentApi,
             health,
