@@ -23,6 +23,7 @@ from registry.accounts.controllers import AccountPages
 from registry.accounts.middleware import AuthenticationMiddleware
 from registry.areas.api import AreaApi, DepartmentApi
 from registry.areas.controllers import OrganisationAdmin, OrganisationPages
+from registry.benefits.api import BenefitApi
 from registry.benefits.controllers import BenefitPages
 from registry.changes.controllers import ChangeLogPages
 from registry.config import Settings, async_url, get_settings
@@ -116,6 +117,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             PriorityApi,
             DecisionApi,
             ProcessApi,
+            BenefitApi,
             AreaApi,
             DepartmentApi,
             health,
