@@ -29,6 +29,7 @@ from registry.changes.controllers import ChangeLogPages
 from registry.config import Settings, async_url, get_settings
 from registry.decisions.api import DecisionApi
 from registry.decisions.controllers import DecisionPages
+from registry.graph.api import GraphApi
 from registry.graph.controllers import GraphPages
 from registry.health import health
 from registry.meetings.api import MeetingApi
@@ -118,6 +119,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             DecisionApi,
             ProcessApi,
             BenefitApi,
+            GraphApi,
             AreaApi,
             DepartmentApi,
             health,
