@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install lint clean stress
+.PHONY: run test install lint clean stress fuzz
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,11 @@ test: $(STAMP)
 # Eight writers for 30 s while a 20,000-row import runs, on SQLite and PostgreSQL (make test: 5 s).
 stress: $(STAMP)
 	REGISTRY_STRESS_SECONDS=30 $(BIN)/pytest tests/test_stress.py -n 0 -s
+
+# schemathesis against the registry's own OpenAPI document with at least 200 generated requests per
+# operation, as a visitor and as every role, on SQLite and PostgreSQL (`make test` runs a few per operation).
+fuzz: $(STAMP)
+	REGISTRY_FUZZ_EXAMPLES=200 $(BIN)/pytest tests/test_api_fuzz.py -n 2 --dist loadgroup -q
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

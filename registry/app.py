@@ -7,7 +7,7 @@ from advanced_alchemy.extensions.litestar import (
     SQLAlchemyAsyncConfig,
     SQLAlchemyPlugin,
 )
-from litestar import Litestar
+from litestar import Litestar, Router
 from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import State
 from litestar.logging.config import LoggingConfig
@@ -21,20 +21,27 @@ from registry.accounts.controllers import AccountPages
 from registry.accounts.middleware import AuthenticationMiddleware
 from registry.areas.api import AreaApi, DepartmentApi
 from registry.areas.controllers import OrganisationAdmin, OrganisationPages
+from registry.benefits.api import BenefitApi
 from registry.benefits.controllers import BenefitPages
 from registry.changes.controllers import ChangeLogPages
 from registry.config import Settings, get_settings
 from registry.db.engine import create_engine
+from registry.decisions.api import DecisionApi
 from registry.decisions.controllers import DecisionPages
+from registry.graph.api import GraphApi
 from registry.graph.controllers import GraphPages
 from registry.health import health
+from registry.meetings.api import MeetingApi
 from registry.meetings.controllers import MeetingPages
 from registry.needs.api import NeedApi
 from registry.needs.controllers import IntakePages, NeedPages
 from registry.needs.transfer_controllers import NeedTransferPages
 from registry.people.controllers import PeoplePages
+from registry.priorities.api import PriorityApi
 from registry.priorities.controllers import NeedScorePages, PriorityPages, ScoringPages, StrategyAdmin, StrategyPages
+from registry.processes.api import ProcessApi
 from registry.processes.controllers import ProcessPages
+from registry.web import api
 from registry.web.errors import exception_handlers
 from registry.web.icon import favicon
 from registry.web.language import set_language_choice
@@ -59,31 +66,45 @@ def create_app(settings: Settings | None = None) -> Litestar:
     engine = create_engine(settings)
     app = Litestar(
         route_handlers=[
-            OrganisationPages,
-            OrganisationAdmin,
-            AccountPages,
-            PeoplePages,
-            ChangeLogPages,
-            NeedPages,
-            NeedTransferPages,
-            IntakePages,
-            GraphPages,
-            ProcessPages,
-            BenefitPages,
+            # The pages (HTML, CSV, Excel, pictures) are not part of the API: the OpenAPI document leaves them out.
+            Router(
+                path="/",
+                include_in_schema=False,
+                route_handlers=[
+                    OrganisationPages,
+                    OrganisationAdmin,
+                    AccountPages,
+                    PeoplePages,
+                    ChangeLogPages,
+                    NeedPages,
+                    NeedTransferPages,
+                    IntakePages,
+                    GraphPages,
+                    ProcessPages,
+                    BenefitPages,
+                    StrategyPages,
+                    StrategyAdmin,
+                    PriorityPages,
+                    ScoringPages,
+                    NeedScorePages,
+                    MeetingPages,
+                    DecisionPages,
+                    set_language_choice,
+                    favicon,
+                    create_static_files_router(path="/static", directories=[STATIC], name="static"),
+                ],
+            ),
+            # The JSON API (/api/v1) and /health: every route in the OpenAPI document.
             NeedApi,
-            StrategyPages,
-            StrategyAdmin,
-            PriorityPages,
-            ScoringPages,
-            NeedScorePages,
-            MeetingPages,
-            DecisionPages,
+            MeetingApi,
+            PriorityApi,
+            DecisionApi,
+            ProcessApi,
+            BenefitApi,
+            GraphApi,
             AreaApi,
             DepartmentApi,
             health,
-            set_language_choice,
-            favicon,
-            create_static_files_router(path="/static", directories=[STATIC], name="static"),
         ],
         plugins=[SQLAlchemyPlugin(config=database_config(engine))],
         middleware=[
@@ -102,8 +123,14 @@ def create_app(settings: Settings | None = None) -> Litestar:
         openapi_config=OpenAPIConfig(
             title="VSO registry",
             version="1",
-            description="Support-service areas, departments and (in later versions) development needs.",
+            description=(
+                "The VSO registry's JSON API: the same rules, permissions and change log as the pages. It uses the "
+                "session of a log-in at /login (cookie `registry_session`); every write also sends the CSRF header "
+                "`x-csrftoken` with the value of the `registry_csrf` cookie. Refusals are problem JSON naming each "
+                "field to correct."
+            ),
             path="/schema",
+            components=api.COMPONENTS,
             render_plugins=[JsonRenderPlugin()],
         ),
         after_request=templates_as_pages,

@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 from litestar import MediaType, Response, get
+from litestar.openapi.datastructures import ResponseSpec
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 
-@get("/health", operation_id="health", summary="Is the registry and its database up?", media_type=MediaType.JSON)
+@get(
+    "/health",
+    operation_id="health",
+    summary="Is the registry and its database up?",
+    media_type=MediaType.JSON,
+    security=[{}],
+    responses={503: ResponseSpec(data_container=dict[str, str], description="The database cannot be reached.")},
+)
 async def health(db_session: AsyncSession) -> Response[dict[str, str]]:
     try:
         await db_session.execute(text("SELECT 1"))

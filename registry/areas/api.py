@@ -20,6 +20,7 @@ from registry.areas.schemas import (
     sent,
 )
 from registry.db import models as m
+from registry.web.api import ANYONE, PUBLIC_READ, STAFF_WRITE, WRITE
 
 
 def _person(person: m.Person | None) -> PersonRef | None:
@@ -70,25 +71,47 @@ class AreaApi(Controller):
     path = "/api/v1/areas"
     tags = ["Support-service areas"]
 
-    @get("/", operation_id="listAreas", summary="Every support-service area with its departments")
+    @get(
+        "/",
+        operation_id="listAreas",
+        summary="Every support-service area with its departments",
+        responses=PUBLIC_READ,
+        security=ANYONE,
+    )
     async def list_areas(self, db_session: AsyncSession) -> list[AreaRead]:
         return [area_out(area) for area in await services.list_areas(db_session)]
 
-    @get("/{slug:str}", operation_id="getArea", summary="One area")
+    @get("/{slug:str}", operation_id="getArea", summary="One area", responses=PUBLIC_READ, security=ANYONE)
     async def get_area(self, db_session: AsyncSession, slug: str) -> AreaRead:
         return area_out(await _area(db_session, slug))
 
-    @post("/", operation_id="createArea", guards=[admin], summary="Create an area")
+    @post(
+        "/", operation_id="createArea", guards=[admin], summary="Create an area", responses=WRITE, security=STAFF_WRITE
+    )
     async def create_area(self, db_session: AsyncSession, data: AreaCreate) -> AreaRead:
         area = await services.save_area(db_session, sent(data))
         return area_out(await _area(db_session, area.slug))
 
-    @patch("/{slug:str}", operation_id="updateArea", guards=[admin], summary="Change an area (only the fields sent)")
+    @patch(
+        "/{slug:str}",
+        operation_id="updateArea",
+        guards=[admin],
+        summary="Change an area (only the fields sent)",
+        responses=WRITE,
+        security=STAFF_WRITE,
+    )
     async def update_area(self, db_session: AsyncSession, slug: str, data: AreaUpdate) -> AreaRead:
         area = await services.save_area(db_session, sent(data), await _area(db_session, slug), partial=True)
         return area_out(await _area(db_session, area.slug))
 
-    @delete("/{slug:str}", operation_id="deleteArea", guards=[admin], summary="Delete an area")
+    @delete(
+        "/{slug:str}",
+        operation_id="deleteArea",
+        guards=[admin],
+        summary="Delete an area",
+        responses=WRITE,
+        security=STAFF_WRITE,
+    )
     async def delete_area(self, db_session: AsyncSession, slug: str) -> None:
         await services.remove(db_session, await _area(db_session, slug))
 
@@ -97,15 +120,28 @@ class DepartmentApi(Controller):
     path = "/api/v1/departments"
     tags = ["Departments"]
 
-    @get("/", operation_id="listDepartments", summary="Every department with its areas")
+    @get(
+        "/",
+        operation_id="listDepartments",
+        summary="Every department with its areas",
+        responses=PUBLIC_READ,
+        security=ANYONE,
+    )
     async def list_departments(self, db_session: AsyncSession) -> list[DepartmentRead]:
         return [department_out(d) for d in await services.list_departments(db_session)]
 
-    @get("/{slug:str}", operation_id="getDepartment", summary="One department")
+    @get("/{slug:str}", operation_id="getDepartment", summary="One department", responses=PUBLIC_READ, security=ANYONE)
     async def get_department(self, db_session: AsyncSession, slug: str) -> DepartmentRead:
         return department_out(await _department(db_session, slug))
 
-    @post("/", operation_id="createDepartment", guards=[admin], summary="Create a department")
+    @post(
+        "/",
+        operation_id="createDepartment",
+        guards=[admin],
+        summary="Create a department",
+        responses=WRITE,
+        security=STAFF_WRITE,
+    )
     async def create_department(self, db_session: AsyncSession, data: DepartmentCreate) -> DepartmentRead:
         department = await services.save_department(db_session, sent(data))
         return department_out(await _department(db_session, department.slug))
@@ -115,6 +151,8 @@ class DepartmentApi(Controller):
         operation_id="updateDepartment",
         guards=[admin],
         summary="Change a department (only the fields sent)",
+        responses=WRITE,
+        security=STAFF_WRITE,
     )
     async def update_department(self, db_session: AsyncSession, slug: str, data: DepartmentUpdate) -> DepartmentRead:
         department = await services.save_department(
@@ -122,6 +160,13 @@ class DepartmentApi(Controller):
         )
         return department_out(await _department(db_session, department.slug))
 
-    @delete("/{slug:str}", operation_id="deleteDepartment", guards=[admin], summary="Delete a department")
+    @delete(
+        "/{slug:str}",
+        operation_id="deleteDepartment",
+        guards=[admin],
+        summary="Delete a department",
+        responses=WRITE,
+        security=STAFF_WRITE,
+    )
     async def delete_department(self, db_session: AsyncSession, slug: str) -> None:
         await services.remove(db_session, await _department(db_session, slug))

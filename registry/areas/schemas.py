@@ -7,6 +7,8 @@ from datetime import datetime
 import msgspec
 from msgspec import UNSET, UnsetType
 
+from registry.web.api import BodyId
+
 
 class Ref(msgspec.Struct):
     id: int
@@ -36,16 +38,16 @@ class AreaCreate(msgspec.Struct, forbid_unknown_fields=True):
     name: str
     slug: str = ""
     purpose: str = ""
-    responsible_head_id: int | None = None
-    department_ids: list[int] = []
+    responsible_head_id: BodyId | None = None
+    department_ids: list[BodyId] = []
 
 
 class AreaUpdate(msgspec.Struct, forbid_unknown_fields=True):
     name: str | UnsetType = UNSET
     slug: str | UnsetType = UNSET
     purpose: str | UnsetType = UNSET
-    responsible_head_id: int | None | UnsetType = UNSET
-    department_ids: list[int] | UnsetType = UNSET
+    responsible_head_id: BodyId | None | UnsetType = UNSET
+    department_ids: list[BodyId] | UnsetType = UNSET
 
 
 class DepartmentRead(msgspec.Struct):
@@ -65,8 +67,8 @@ class DepartmentCreate(msgspec.Struct, forbid_unknown_fields=True):
     short_name: str = ""
     slug: str = ""
     description: str = ""
-    head_id: int | None = None
-    area_ids: list[int] = []
+    head_id: BodyId | None = None
+    area_ids: list[BodyId] = []
 
 
 class DepartmentUpdate(msgspec.Struct, forbid_unknown_fields=True):
@@ -74,8 +76,8 @@ class DepartmentUpdate(msgspec.Struct, forbid_unknown_fields=True):
     short_name: str | UnsetType = UNSET
     slug: str | UnsetType = UNSET
     description: str | UnsetType = UNSET
-    head_id: int | None | UnsetType = UNSET
-    area_ids: list[int] | UnsetType = UNSET
+    head_id: BodyId | None | UnsetType = UNSET
+    area_ids: list[BodyId] | UnsetType = UNSET
 
 
 def sent(data: msgspec.Struct) -> dict:

@@ -16,6 +16,7 @@ from registry.areas.schemas import sent
 from registry.db import models as m
 from registry.needs import queries, services
 from registry.needs.models import Need
+from registry.web.api import READ, STAFF, STAFF_WRITE, WRITE, BodyId, PathId
 
 
 class NeedDepartmentOut(msgspec.Struct):
@@ -63,13 +64,13 @@ class NeedIn(msgspec.Struct, forbid_unknown_fields=True):
     cause: str = ""
     proposed_coordination: str = ""
     raised_by_name: str = ""
-    raised_by_person_id: int | None = None
-    raised_by_institution_id: int | None = None
-    raised_by_department_id: int | None = None
+    raised_by_person_id: BodyId | None = None
+    raised_by_institution_id: BodyId | None = None
+    raised_by_department_id: BodyId | None = None
     channel: str = "other"
     raised_on: str = ""
-    owning_area_id: int | None = None
-    other_area_ids: list[int] = []
+    owning_area_id: BodyId | None = None
+    other_area_ids: list[BodyId] = []
     kind: str = "development_project"
     category: str = ""
     tags: str = ""
@@ -82,20 +83,20 @@ class NeedPatch(msgspec.Struct, forbid_unknown_fields=True):
     cause: str | UnsetType = UNSET
     proposed_coordination: str | UnsetType = UNSET
     raised_by_name: str | UnsetType = UNSET
-    raised_by_person_id: int | None | UnsetType = UNSET
-    raised_by_institution_id: int | None | UnsetType = UNSET
-    raised_by_department_id: int | None | UnsetType = UNSET
+    raised_by_person_id: BodyId | None | UnsetType = UNSET
+    raised_by_institution_id: BodyId | None | UnsetType = UNSET
+    raised_by_department_id: BodyId | None | UnsetType = UNSET
     channel: str | UnsetType = UNSET
     raised_on: str | UnsetType = UNSET
-    owning_area_id: int | None | UnsetType = UNSET
-    other_area_ids: list[int] | UnsetType = UNSET
+    owning_area_id: BodyId | None | UnsetType = UNSET
+    other_area_ids: list[BodyId] | UnsetType = UNSET
     kind: str | UnsetType = UNSET
     category: str | UnsetType = UNSET
     tags: str | UnsetType = UNSET
 
 
 class DepartmentIn(msgspec.Struct, forbid_unknown_fields=True):
-    department_id: int
+    department_id: BodyId
     role: str = "affected"
     effort_days: float | None = None
 
@@ -115,7 +116,7 @@ class TransitionOut(msgspec.Struct):
 
 
 class LinkIn(msgspec.Struct, forbid_unknown_fields=True):
-    to_need_id: int
+    to_need_id: BodyId
     kind: str
 
 
@@ -183,35 +184,67 @@ class NeedApi(Controller):
     tags = ["Development needs"]
     guards = [logged_in]
 
-    @get("/", operation_id="listNeeds", summary="Needs, filtered like the /needs table, 50 at a time")
+    @get(
+        "/",
+        operation_id="listNeeds",
+        summary="Needs, filtered like the /needs table, 50 at a time",
+        responses=READ,
+        security=STAFF,
+    )
     async def list_needs(self, request: Request, db_session: AsyncSession, after: str = "") -> NeedPageOut:
         result = await queries.page(db_session, queries.NeedFilter.from_query(request.query_params), after)
         return NeedPageOut([need_out(n) for n in result.needs], result.total, result.total_capped, result.next_cursor)
 
-    @get("/{need_id:int}", operation_id="getNeed", summary="One need")
-    async def get_need(self, db_session: AsyncSession, need_id: int) -> NeedOut:
+    @get("/{need_id:int}", operation_id="getNeed", summary="One need", responses=READ, security=STAFF)
+    async def get_need(self, db_session: AsyncSession, need_id: PathId) -> NeedOut:
         return need_out(await _need(db_session, need_id))
 
-    @post("/", operation_id="createNeed", summary="Log a need (coordinators and admins)")
+    @post(
+        "/",
+        operation_id="createNeed",
+        summary="Log a need (coordinators and admins)",
+        responses=WRITE,
+        security=STAFF_WRITE,
+    )
     async def create_need(self, request: Request, db_session: AsyncSession, data: NeedIn) -> NeedOut:
         need = await services.save_need(db_session, request.user, sent(data))
         return need_out(await _need(db_session, need.id))
 
-    @patch("/{need_id:int}", operation_id="updateNeed", summary="Change a need (only the fields sent)")
-    async def update_need(self, request: Request, db_session: AsyncSession, need_id: int, data: NeedPatch) -> NeedOut:
+    @patch(
+        "/{need_id:int}",
+        operation_id="updateNeed",
+        summary="Change a need (only the fields sent)",
+        responses=WRITE,
+        security=STAFF_WRITE,
+    )
+    async def update_need(
+        self, request: Request, db_session: AsyncSession, need_id: PathId, data: NeedPatch
+    ) -> NeedOut:
         await services.save_need(db_session, request.user, sent(data), await _need(db_session, need_id), partial=True)
         return need_out(await _need(db_session, need_id))
 
-    @put("/{need_id:int}/departments", operation_id="setNeedDepartments", summary="Set the affected departments")
+    @put(
+        "/{need_id:int}/departments",
+        operation_id="setNeedDepartments",
+        summary="Set the affected departments",
+        responses=WRITE,
+        security=STAFF_WRITE,
+    )
     async def set_departments(
-        self, request: Request, db_session: AsyncSession, need_id: int, data: list[DepartmentIn]
+        self, request: Request, db_session: AsyncSession, need_id: PathId, data: list[DepartmentIn]
     ) -> NeedOut:
         rows = [msgspec.structs.asdict(row) for row in data]
         await services.set_departments(db_session, request.user, await _need(db_session, need_id), rows)
         return need_out(await _need(db_session, need_id))
 
-    @get("/{need_id:int}/transitions", operation_id="listNeedTransitions", summary="The need's changes of state")
-    async def transitions(self, db_session: AsyncSession, need_id: int) -> list[TransitionOut]:
+    @get(
+        "/{need_id:int}/transitions",
+        operation_id="listNeedTransitions",
+        summary="The need's changes of state",
+        responses=READ,
+        security=STAFF,
+    )
+    async def transitions(self, db_session: AsyncSession, need_id: PathId) -> list[TransitionOut]:
         await _need(db_session, need_id)
         rows = await db_session.scalars(
             select(m.NeedTransition).where(m.NeedTransition.need_id == need_id).order_by(m.NeedTransition.id)
@@ -228,41 +261,77 @@ class NeedApi(Controller):
             for t in rows
         ]
 
-    @post("/{need_id:int}/transitions", operation_id="moveNeed", summary="Move the need to another state")
-    async def move(self, request: Request, db_session: AsyncSession, need_id: int, data: TransitionIn) -> NeedOut:
+    @post(
+        "/{need_id:int}/transitions",
+        operation_id="moveNeed",
+        summary="Move the need to another state",
+        responses=WRITE,
+        security=STAFF_WRITE,
+    )
+    async def move(self, request: Request, db_session: AsyncSession, need_id: PathId, data: TransitionIn) -> NeedOut:
         await services.transition(
             db_session, request.user, await _need(db_session, need_id), data.state, data.comment, manual=True
         )
         return need_out(await _need(db_session, need_id))
 
-    @get("/{need_id:int}/links", operation_id="listNeedLinks", summary="Links to and from the need")
-    async def links(self, db_session: AsyncSession, need_id: int) -> list[LinkOut]:
+    @get(
+        "/{need_id:int}/links",
+        operation_id="listNeedLinks",
+        summary="Links to and from the need",
+        responses=READ,
+        security=STAFF,
+    )
+    async def links(self, db_session: AsyncSession, need_id: PathId) -> list[LinkOut]:
         await _need(db_session, need_id)
         return [
             LinkOut(link.id, link.from_need_id, link.to_need_id, link.kind.value)
             for link in await queries.links_of(db_session, need_id)
         ]
 
-    @post("/{need_id:int}/links", operation_id="linkNeed", summary="Link the need to another")
-    async def link(self, request: Request, db_session: AsyncSession, need_id: int, data: LinkIn) -> LinkOut:
+    @post(
+        "/{need_id:int}/links",
+        operation_id="linkNeed",
+        summary="Link the need to another",
+        responses=WRITE,
+        security=STAFF_WRITE,
+    )
+    async def link(self, request: Request, db_session: AsyncSession, need_id: PathId, data: LinkIn) -> LinkOut:
         link = await services.add_link(
             db_session, request.user, await _need(db_session, need_id), data.to_need_id, data.kind
         )
         return LinkOut(link.id, link.from_need_id, link.to_need_id, link.kind.value)
 
-    @delete("/{need_id:int}/links/{link_id:int}", operation_id="unlinkNeed", summary="Remove a link")
-    async def unlink(self, request: Request, db_session: AsyncSession, need_id: int, link_id: int) -> None:
+    @delete(
+        "/{need_id:int}/links/{link_id:int}",
+        operation_id="unlinkNeed",
+        summary="Remove a link",
+        responses=WRITE,
+        security=STAFF_WRITE,
+    )
+    async def unlink(self, request: Request, db_session: AsyncSession, need_id: PathId, link_id: PathId) -> None:
         await services.remove_link(db_session, request.user, await _need(db_session, need_id), link_id)
 
-    @get("/{need_id:int}/comments", operation_id="listNeedComments", summary="Comments on the need")
-    async def comments(self, db_session: AsyncSession, need_id: int) -> list[CommentOut]:
+    @get(
+        "/{need_id:int}/comments",
+        operation_id="listNeedComments",
+        summary="Comments on the need",
+        responses=READ,
+        security=STAFF,
+    )
+    async def comments(self, db_session: AsyncSession, need_id: PathId) -> list[CommentOut]:
         await _need(db_session, need_id)
         rows = await db_session.scalars(
             select(m.NeedComment).where(m.NeedComment.need_id == need_id).order_by(m.NeedComment.id)
         )
         return [CommentOut(c.id, c.author_name, c.body, c.created_at) for c in rows]
 
-    @post("/{need_id:int}/comments", operation_id="commentNeed", summary="Comment on the need")
-    async def comment(self, request: Request, db_session: AsyncSession, need_id: int, data: CommentIn) -> CommentOut:
+    @post(
+        "/{need_id:int}/comments",
+        operation_id="commentNeed",
+        summary="Comment on the need",
+        responses=WRITE,
+        security=STAFF_WRITE,
+    )
+    async def comment(self, request: Request, db_session: AsyncSession, need_id: PathId, data: CommentIn) -> CommentOut:
         comment = await services.add_comment(db_session, request.user, await _need(db_session, need_id), data.body)
         return CommentOut(comment.id, comment.author_name, comment.body, comment.created_at)
