@@ -36,6 +36,7 @@ from registry.needs.transfer_controllers import NeedTransferPages
 from registry.people.controllers import PeoplePages
 from registry.priorities.controllers import NeedScorePages, PriorityPages, ScoringPages, StrategyAdmin, StrategyPages
 from registry.processes.controllers import ProcessPages
+from registry.start.controllers import StartPages
 from registry.web.errors import exception_handlers
 from registry.web.language import set_language_choice
 from registry.web.middleware import RequestContextMiddleware, security_headers
@@ -78,6 +79,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     engine = create_engine(settings)
     app = Litestar(
         route_handlers=[
+            StartPages,
             OrganisationPages,
             OrganisationAdmin,
             AccountPages,
