@@ -33,6 +33,9 @@ from registry.meetings.controllers import MeetingPages
 from registry.needs.api import NeedApi
 from registry.needs.controllers import IntakePages, NeedPages
 from registry.needs.transfer_controllers import NeedTransferPages
+from registry.notifications.controllers import NotificationPages
+from registry.notifications.events import NOTIFIER, Notifier
+from registry.notifications.mail import Mailer
 from registry.people.controllers import PeoplePages
 from registry.priorities.controllers import NeedScorePages, PriorityPages, ScoringPages, StrategyAdmin, StrategyPages
 from registry.processes.controllers import ProcessPages
@@ -63,11 +66,12 @@ def _sqlite_foreign_keys(dbapi_connection, _record) -> None:
     cursor.close()
 
 
-def database_config(engine: AsyncEngine) -> SQLAlchemyAsyncConfig:
+def database_config(engine: AsyncEngine, notifier: Notifier) -> SQLAlchemyAsyncConfig:
     return SQLAlchemyAsyncConfig(
         engine_instance=engine,
         before_send_handler="autocommit_include_redirects",
-        session_config=AsyncSessionConfig(expire_on_commit=False),
+        # The request's session tells people what happened (registry/notifications/events.py).
+        session_config=AsyncSessionConfig(expire_on_commit=False, info={NOTIFIER: notifier}),
         create_all=False,
     )
 
@@ -77,9 +81,12 @@ def create_app(settings: Settings | None = None) -> Litestar:
     if settings.is_production and (problems := settings.check_production()):
         raise SystemExit("Refusing to start in production:\n- " + "\n- ".join(problems))
     engine = create_engine(settings)
+    mailer = Mailer(async_sessionmaker(engine, expire_on_commit=False), settings) if settings.sends_email else None
+    notifier = Notifier(settings, wake=mailer.wake if mailer else None)
     app = Litestar(
         route_handlers=[
             StartPages,
+            NotificationPages,
             OrganisationPages,
             OrganisationAdmin,
             AccountPages,
@@ -105,7 +112,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
             set_language_choice,
             create_static_files_router(path="/static", directories=[STATIC], name="static"),
         ],
-        plugins=[SQLAlchemyPlugin(config=database_config(engine))],
+        plugins=[SQLAlchemyPlugin(config=database_config(engine, notifier))],
+        on_startup=[mailer.start] if mailer else [],
+        on_shutdown=[mailer.stop] if mailer else [],
         middleware=[
             DefineMiddleware(AuthenticationMiddleware, sessions=async_sessionmaker(engine, expire_on_commit=False)),
         ],

@@ -116,6 +116,7 @@ async def detail_page(
     """One need in full; after a refused action, with the reasons and (in `typed`) what was typed."""
     from registry.decisions.controllers import need_context as decisions_context
     from registry.graph.neighbourhood import need_chain
+    from registry.notifications.queries import is_following
 
     principal = _principal(request)
     department_ids = [d.department_id for d in need.departments]
@@ -151,6 +152,7 @@ async def detail_page(
             "errors": errors.errors if errors else {},
             "closed": need.state in lifecycle.CLOSED,
             "typed": typed or {},
+            "following": principal is not None and await is_following(session, need.id, principal.person_id),
         }
         | await decisions_context(session, need, principal)
         | await processes_context(session, principal, need),
