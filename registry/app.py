@@ -27,6 +27,7 @@ from registry.benefits.controllers import BenefitPages
 from registry.changes.controllers import ChangeLogPages
 from registry.config import Settings, async_url, get_settings
 from registry.decisions.controllers import DecisionPages
+from registry.followup.controllers import FollowUpPages
 from registry.graph.controllers import GraphPages
 from registry.health import health
 from registry.meetings.controllers import MeetingPages
@@ -87,6 +88,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         route_handlers=[
             StartPages,
             NotificationPages,
+            FollowUpPages,
             OrganisationPages,
             OrganisationAdmin,
             AccountPages,

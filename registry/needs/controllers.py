@@ -18,6 +18,7 @@ from registry.db import models as m
 from registry.forms import FormErrors
 from registry.i18n import gettext as _
 from registry.needs import lifecycle, queries, services
+from registry.needs.labels import channel_labels
 from registry.needs.models import Channel, Need, NeedKind, NeedState, SavedView
 from registry.web.forms import as_form_values, form_page, submitted
 
@@ -31,16 +32,6 @@ IN_PLACE_FIELDS = {
     "category",
     "owning_area_id",
 }
-
-
-def channel_labels() -> dict[str, str]:
-    return {
-        "dialogue_arena": _("Dialogue arena meeting"),
-        "intake_form": _("Intake form"),
-        "email": _("E-mail"),
-        "meeting": _("Meeting"),
-        "other": _("Other"),
-    }
 
 
 def kind_labels() -> dict[str, str]:
