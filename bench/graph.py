@@ -102,9 +102,9 @@ def report(name: str, facts: RegistryFacts, repeat: int) -> None:
 async def from_database(needs: int, repeat: int) -> None:
     from sqlalchemy.ext.asyncio import async_sessionmaker
 
-    from registry.db.engine import create_engine
     from registry.cli import _generate_needs, _in_session, _load_seed
     from registry.db import migrate
+    from registry.db.engine import create_engine
     from registry.demo import load_demo
 
     folder = Path(tempfile.mkdtemp(prefix="graph-bench-"))

@@ -28,6 +28,7 @@ from registry.config import Settings, get_settings
 from registry.db.engine import create_engine
 from registry.decisions.api import DecisionApi
 from registry.decisions.controllers import DecisionPages
+from registry.followup.controllers import FollowUpPages
 from registry.graph.api import GraphApi
 from registry.graph.controllers import GraphPages
 from registry.health import health
@@ -36,11 +37,15 @@ from registry.meetings.controllers import MeetingPages
 from registry.needs.api import NeedApi
 from registry.needs.controllers import IntakePages, NeedPages
 from registry.needs.transfer_controllers import NeedTransferPages
+from registry.notifications.controllers import NotificationPages
+from registry.notifications.events import NOTIFIER, Notifier
+from registry.notifications.mail import Mailer
 from registry.people.controllers import PeoplePages
 from registry.priorities.api import PriorityApi
 from registry.priorities.controllers import NeedScorePages, PriorityPages, ScoringPages, StrategyAdmin, StrategyPages
 from registry.processes.api import ProcessApi
 from registry.processes.controllers import ProcessPages
+from registry.start.controllers import StartPages
 from registry.web import api
 from registry.web.errors import exception_handlers
 from registry.web.icon import favicon
@@ -50,11 +55,12 @@ from registry.web.responses import htmx_answers, templates_as_pages
 from registry.web.templating import STATIC, template_config
 
 
-def database_config(engine: AsyncEngine) -> SQLAlchemyAsyncConfig:
+def database_config(engine: AsyncEngine, notifier: Notifier) -> SQLAlchemyAsyncConfig:
     return SQLAlchemyAsyncConfig(
         engine_instance=engine,
         before_send_handler="autocommit_include_redirects",
-        session_config=AsyncSessionConfig(expire_on_commit=False),
+        # The request's session tells people what happened (registry/notifications/events.py).
+        session_config=AsyncSessionConfig(expire_on_commit=False, info={NOTIFIER: notifier}),
         create_all=False,
     )
 
@@ -64,6 +70,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
     if settings.is_production and (problems := settings.check_production()):
         raise SystemExit("Refusing to start in production:\n- " + "\n- ".join(problems))
     engine = create_engine(settings)
+    mailer = Mailer(async_sessionmaker(engine, expire_on_commit=False), settings) if settings.sends_email else None
+    notifier = Notifier(settings, wake=mailer.wake if mailer else None)
     app = Litestar(
         route_handlers=[
             # The pages (HTML, CSV, Excel, pictures) are not part of the API: the OpenAPI document leaves them out.
@@ -71,6 +79,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
                 path="/",
                 include_in_schema=False,
                 route_handlers=[
+                    StartPages,
+                    NotificationPages,
+                    FollowUpPages,
                     OrganisationPages,
                     OrganisationAdmin,
                     AccountPages,
@@ -106,7 +117,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
             DepartmentApi,
             health,
         ],
-        plugins=[SQLAlchemyPlugin(config=database_config(engine))],
+        plugins=[SQLAlchemyPlugin(config=database_config(engine, notifier))],
+        on_startup=[mailer.start] if mailer else [],
+        on_shutdown=[mailer.stop] if mailer else [],
         middleware=[
             DefineMiddleware(AuthenticationMiddleware, sessions=async_sessionmaker(engine, expire_on_commit=False)),
         ],

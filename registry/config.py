@@ -54,6 +54,19 @@ class Settings:
     echo_sql: bool = False
     # PostgreSQL ends any one SQL statement that runs longer (0: no limit). SQLite has no such limit.
     statement_timeout_seconds: float = 30.0
+    # E-mail notifications: off unless an SMTP host is set.
+    smtp_host: str = ""
+    smtp_port: int = 25
+    smtp_user: str = ""
+    smtp_password: str = ""
+    smtp_from: str = "vso-registry@localhost"
+    smtp_starttls: bool = False
+    mail_retry_seconds: int = 60  # how long a failed e-mail waits before the next attempt
+    public_url: str = "http://127.0.0.1:8000"  # the registry's address, for links in e-mails
+
+    @property
+    def sends_email(self) -> bool:
+        return bool(self.smtp_host)
 
     @property
     def is_production(self) -> bool:
@@ -78,6 +91,14 @@ class Settings:
             statement_timeout_seconds=float(
                 os.environ.get("REGISTRY_STATEMENT_TIMEOUT", defaults.statement_timeout_seconds)
             ),
+            smtp_host=os.environ.get("REGISTRY_SMTP_HOST", defaults.smtp_host),
+            smtp_port=int(os.environ.get("REGISTRY_SMTP_PORT", defaults.smtp_port)),
+            smtp_user=os.environ.get("REGISTRY_SMTP_USER", defaults.smtp_user),
+            smtp_password=os.environ.get("REGISTRY_SMTP_PASSWORD", defaults.smtp_password),
+            smtp_from=os.environ.get("REGISTRY_SMTP_FROM", defaults.smtp_from),
+            smtp_starttls=_env_bool("REGISTRY_SMTP_STARTTLS", defaults.smtp_starttls),
+            mail_retry_seconds=int(os.environ.get("REGISTRY_MAIL_RETRY_SECONDS", defaults.mail_retry_seconds)),
+            public_url=os.environ.get("REGISTRY_PUBLIC_URL", defaults.public_url).rstrip("/"),
         )
 
     def check_production(self) -> list[str]:

@@ -49,6 +49,7 @@ BENEFIT_BODY = {
 # method, path, form or JSON body, who may, whether it writes
 ROUTES = [
     ("GET", "/", None, EVERYONE, False),
+    ("GET", "/overview", None, EVERYONE, False),
     ("GET", "/areas", None, EVERYONE, False),
     ("GET", "/areas/infrastruktur", None, EVERYONE, False),
     ("GET", "/departments", None, EVERYONE, False),

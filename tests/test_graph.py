@@ -538,8 +538,8 @@ def test_the_registrys_process_teams_tie_their_members_departments(database_url)
 
     from sqlalchemy.ext.asyncio import async_sessionmaker
 
-    from registry.db.engine import create_engine as app_engine
     from registry.config import Settings
+    from registry.db.engine import create_engine as app_engine
     from registry.graph import load
 
     async def facts():

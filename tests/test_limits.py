@@ -11,8 +11,8 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
 from registry import cli
-from registry.db.engine import create_engine
 from registry.config import Settings
+from registry.db.engine import create_engine
 
 
 def test_postgresql_cancels_a_statement_running_past_the_timeout(database_url, engine_name):

@@ -28,6 +28,7 @@ AREAS_OF = {
 ENGLISH = {"Accept-Language": "en"}
 PAGES = [
     "/",
+    "/overview",
     "/areas",
     "/areas/utbildning",
     "/departments",
@@ -64,7 +65,7 @@ def rows(table: Element) -> list[list[Element]]:
 
 
 def test_overview_matrix_shows_every_area_every_department_and_each_membership(client):
-    matrix = page(client, "/").find("table", class_="matrix")
+    matrix = page(client, "/overview").find("table", class_="matrix")
     header = [th.text for th in matrix.find("thead").find_all("th")]
     area_columns = header[1:-1]
     assert sorted(area_columns) == sorted(MEMBERS)
@@ -84,7 +85,7 @@ def test_overview_matrix_shows_every_area_every_department_and_each_membership(c
 
 
 def test_overview_names_the_model_its_owner_and_administering_department(client):
-    document = page(client, "/")
+    document = page(client, "/overview")
     facts = document.find("dl", class_="facts").text
     assert document.find("h1").text == SEED["model"]["name"]
     assert SEED["model"]["owner_title"] in facts

@@ -18,6 +18,7 @@ from registry.db import models as m
 
 MEASURED = [
     "/",
+    "/overview",
     "/areas",
     "/departments",
     "/areas/styrning",

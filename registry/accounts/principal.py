@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import String, literal, select, type_coerce, union_all
+from sqlalchemy import String, func, literal, select, type_coerce, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.accounts.models import Role
@@ -26,6 +26,7 @@ class Principal:
     deputy_of: frozenset[int] = frozenset()  # department ids
     processes_owned: frozenset[int] = frozenset()  # process ids where process owner
     process_responsible_of: frozenset[int] = frozenset()  # process ids where the current process responsible
+    unread_notifications: int = 0
 
     @property
     def is_admin(self) -> bool:
@@ -68,6 +69,10 @@ async def load_roles(session: AsyncSession, person_id: int) -> dict[str, frozens
             select(literal("process_responsible"), literal(""), m.ProcessAppointment.process_id).where(
                 m.ProcessAppointment.person_id == person_id, m.ProcessAppointment.ended_on.is_(None)
             ),
+            # Not a role, but wanted on every page (the header's count) and cheapest here.
+            select(literal("unread"), literal(""), func.count(m.Notification.id)).where(
+                m.Notification.person_id == person_id, m.Notification.read_at.is_(None)
+            ),
         )
     )
     roles: set[Role] = set()
@@ -75,8 +80,11 @@ async def load_roles(session: AsyncSession, person_id: int) -> dict[str, frozens
         key: set()
         for key in ("coordinator", "steering", "responsible", "head", "deputy", "process_owner", "process_responsible")
     }
+    unread = 0
     for kind, role, scope_id in rows:
-        if kind == "assigned":
+        if kind == "unread":
+            unread = scope_id
+        elif kind == "assigned":
             roles.add(Role(role))
         else:
             found[kind].add(scope_id)
@@ -105,4 +113,5 @@ async def load_roles(session: AsyncSession, person_id: int) -> dict[str, frozens
         "deputy_of": frozenset(found["deputy"]),
         "processes_owned": frozenset(found["process_owner"]),
         "process_responsible_of": frozenset(found["process_responsible"]),
+        "unread_notifications": unread,
     }

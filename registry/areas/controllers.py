@@ -67,21 +67,9 @@ class OrganisationPages(Controller):
 
     include_in_schema = False  # HTML pages; the OpenAPI schema documents the JSON API
 
-    @get("/", name="overview")
+    @get("/overview", name="overview")
     async def overview(self, db_session: AsyncSession) -> Template:
-        areas = await services.list_areas(db_session)
-        departments = await services.list_departments(db_session)
-        member_pairs = {(ms.area_id, ms.department_id) for area in areas for ms in area.memberships}
-        return Template(
-            template_name="overview.html",
-            context={
-                "model": await services.get_model(db_session),
-                "areas": areas,
-                "departments": departments,
-                "member_pairs": member_pairs,
-                "areas_of": services.areas_of,
-            },
-        )
+        return Template(template_name="overview.html", context=await services.overview(db_session))
 
     @get("/areas", name="areas")
     async def areas(self, db_session: AsyncSession) -> Template:

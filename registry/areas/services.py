@@ -453,3 +453,16 @@ async def _set_links(session: AsyncSession, obj: Any, field_name: str, wanted_id
             session.expire(loaded, ["memberships", "coordinators"])
         elif isinstance(loaded, m.Department):
             session.expire(loaded, ["memberships"])
+
+
+async def overview(session: AsyncSession) -> dict:
+    """What the public overview of the model shows: the model, its areas and departments, and which
+    department takes part in which area."""
+    areas = await list_areas(session)
+    return {
+        "model": await get_model(session),
+        "areas": areas,
+        "departments": await list_departments(session),
+        "member_pairs": {(ms.area_id, ms.department_id) for area in areas for ms in area.memberships},
+        "areas_of": areas_of,
+    }

@@ -65,3 +65,17 @@ def status(
     if reached >= expected_progress(day, starts_on, target_date) - tolerance:
         return Status.on_track
     return Status.at_risk
+
+
+def next_due(starts_on: date, frequency: str, last_measured: date | None) -> date:
+    """When the indicator should next be measured: one period after the latest measurement, or one
+    period after the start (where the baseline was measured) if it has not been measured yet."""
+    from dateutil.relativedelta import relativedelta
+
+    step = {
+        "weekly": relativedelta(weeks=1),
+        "monthly": relativedelta(months=1),
+        "quarterly": relativedelta(months=3),
+        "yearly": relativedelta(years=1),
+    }[str(frequency)]
+    return (last_measured or starts_on) + step

@@ -47,6 +47,13 @@ from registry.needs.models import (
     NeedTransition,
     SavedView,
 )
+from registry.notifications.models import (
+    NeedFollower,
+    Notification,
+    NotificationKind,
+    NotificationPreference,
+    OutboxEmail,
+)
 from registry.people.models import Person
 from registry.priorities.models import GoalWeighting, NeedScore, ScoringMethod, ScoringModel, StrategicGoal, Strategy
 from registry.processes.models import (
@@ -65,6 +72,11 @@ from registry.processes.models import (
 )
 
 __all__ = [
+    "NeedFollower",
+    "Notification",
+    "NotificationKind",
+    "NotificationPreference",
+    "OutboxEmail",
     "Advice",
     "AgendaItem",
     "DepartmentCapacity",

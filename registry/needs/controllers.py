@@ -19,6 +19,7 @@ from registry.db import models as m
 from registry.forms import FormErrors
 from registry.i18n import gettext as _
 from registry.needs import lifecycle, queries, services
+from registry.needs.labels import channel_labels
 from registry.needs.models import Channel, Need, NeedKind, NeedState, SavedView
 from registry.web.forms import as_form_values, form_page, submitted
 
@@ -32,16 +33,6 @@ IN_PLACE_FIELDS = {
     "category",
     "owning_area_id",
 }
-
-
-def channel_labels() -> dict[str, str]:
-    return {
-        "dialogue_arena": _("Dialogue arena meeting"),
-        "intake_form": _("Intake form"),
-        "email": _("E-mail"),
-        "meeting": _("Meeting"),
-        "other": _("Other"),
-    }
 
 
 def kind_labels() -> dict[str, str]:
@@ -117,6 +108,7 @@ async def detail_page(
     """One need in full; after a refused action, with the reasons and (in `typed`) what was typed."""
     from registry.decisions.controllers import need_context as decisions_context
     from registry.graph.neighbourhood import need_chain
+    from registry.notifications.queries import is_following
 
     principal = _principal(request)
     department_ids = [d.department_id for d in need.departments]
@@ -152,6 +144,7 @@ async def detail_page(
             "errors": errors.errors if errors else {},
             "closed": need.state in lifecycle.CLOSED,
             "typed": typed or {},
+            "following": principal is not None and await is_following(session, need.id, principal.person_id),
         }
         | await decisions_context(session, need, principal)
         | await processes_context(session, principal, need),

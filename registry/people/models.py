@@ -21,6 +21,8 @@ class Person(Base):
     title: Mapped[str] = mapped_column(String(200), default="")
     department_id: Mapped[int | None] = mapped_column(ForeignKey("department.id", ondelete="SET NULL"), index=True)
     institution_id: Mapped[int | None] = mapped_column(ForeignKey("institution.id", ondelete="SET NULL"), index=True)
+    # The language of the e-mails the registry sends the person (sv, nb, en); None: the registry's default.
+    language: Mapped[str | None] = mapped_column(String(8))
 
     department: Mapped[Department | None] = relationship(foreign_keys=[department_id], lazy="raise")
     institution: Mapped[Institution | None] = relationship(lazy="raise")
