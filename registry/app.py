@@ -28,7 +28,7 @@ from registry.changes.controllers import ChangeLogPages
 from registry.config import Settings, async_url, get_settings
 from registry.decisions.controllers import DecisionPages
 from registry.graph.controllers import GraphPages
-from registry.health import health
+from registry.health import floor, health
 from registry.meetings.controllers import MeetingPages
 from registry.needs.api import NeedApi
 from registry.needs.controllers import IntakePages, NeedPages
@@ -102,6 +102,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             health,
             set_language_choice,
             create_static_files_router(path="/static", directories=[STATIC], name="static"),
+            *([floor] if settings.bench_floor else []),
         ],
         plugins=[SQLAlchemyPlugin(config=database_config(engine))],
         middleware=[

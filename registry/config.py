@@ -52,6 +52,7 @@ class Settings:
     default_language: str = "sv"
     languages: tuple[str, ...] = ("sv", "nb", "en")
     echo_sql: bool = False
+    bench_floor: bool = False  # serve /bench/floor, a trivial route: the framework's floor for `make bench`
 
     @property
     def is_production(self) -> bool:
@@ -73,6 +74,7 @@ class Settings:
             debug=_env_bool("REGISTRY_DEBUG", defaults.debug),
             default_language=os.environ.get("REGISTRY_LANGUAGE", defaults.default_language),
             echo_sql=_env_bool("REGISTRY_ECHO_SQL", defaults.echo_sql),
+            bench_floor=_env_bool("REGISTRY_BENCH_FLOOR", defaults.bench_floor),
         )
 
     def check_production(self) -> list[str]:

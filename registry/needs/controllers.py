@@ -135,9 +135,9 @@ async def detail_page(
             "links": await queries.links_of(session, need.id),
             "chain": await need_chain(session, need.id),
             "origin_meeting": await session.scalar(
-                select(m.Meeting).join(m.RaisedAtMeeting, m.RaisedAtMeeting.meeting_id == m.Meeting.id).where(
-                    m.RaisedAtMeeting.need_id == need.id
-                )
+                select(m.Meeting)
+                .join(m.RaisedAtMeeting, m.RaisedAtMeeting.meeting_id == m.Meeting.id)
+                .where(m.RaisedAtMeeting.need_id == need.id)
             ),
             "similar": await queries.similar(session, need.title, exclude_id=need.id),
             "suggestions": await suggest_for(session, f"{need.title} {need.description} {need.cause}")
