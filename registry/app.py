@@ -16,7 +16,7 @@ from litestar.openapi.config import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin
 from litestar.static_files import create_static_files_router
 from sqlalchemy import event
-from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.pool import NullPool
 
 from registry.accounts.controllers import AccountPages
@@ -76,6 +76,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     if settings.is_production and (problems := settings.check_production()):
         raise SystemExit("Refusing to start in production:\n- " + "\n- ".join(problems))
     engine = create_engine(settings)
+    database = database_config(engine)
     app = Litestar(
         route_handlers=[
             OrganisationPages,
@@ -104,10 +105,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             create_static_files_router(path="/static", directories=[STATIC], name="static"),
             *([floor] if settings.bench_floor else []),
         ],
-        plugins=[SQLAlchemyPlugin(config=database_config(engine))],
-        middleware=[
-            DefineMiddleware(AuthenticationMiddleware, sessions=async_sessionmaker(engine, expire_on_commit=False)),
-        ],
+        plugins=[SQLAlchemyPlugin(config=database)],
+        middleware=[DefineMiddleware(AuthenticationMiddleware, database=database)],
         template_config=template_config(),
         csrf_config=CSRFConfig(
             secret=settings.secret_key,
