@@ -56,3 +56,15 @@ messages: $(STAMP)
 	  $(BIN)/pybabel update -i $(LOCALE_DIR)/messages.pot -d $(LOCALE_DIR) -D messages -l $$lang \
 	    --init-missing --no-fuzzy-matching --ignore-obsolete --no-wrap || exit 1; \
 	done
+
+# The benchmark of issue 17 (bench/run.py): national scale, served as in production, beside the
+# framework's floor. `make bench-quick` is the same at 10 000 needs (under 2 minutes).
+.PHONY: bench bench-quick bench-postgres
+bench: $(STAMP)
+	$(BIN)/python bench/run.py
+
+bench-quick: $(STAMP)
+	$(BIN)/python bench/run.py --quick
+
+bench-postgres: $(STAMP)
+	$(BIN)/python bench/run.py --postgres

@@ -31,7 +31,7 @@ from registry.decisions.controllers import DecisionPages
 from registry.followup.controllers import FollowUpPages
 from registry.graph.api import GraphApi
 from registry.graph.controllers import GraphPages
-from registry.health import health
+from registry.health import floor, health
 from registry.meetings.api import MeetingApi
 from registry.meetings.controllers import MeetingPages
 from registry.needs.api import NeedApi
@@ -72,6 +72,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     engine = create_engine(settings)
     mailer = Mailer(async_sessionmaker(engine, expire_on_commit=False), settings) if settings.sends_email else None
     notifier = Notifier(settings, wake=mailer.wake if mailer else None)
+    database = database_config(engine, notifier)
     app = Litestar(
         route_handlers=[
             # The pages (HTML, CSV, Excel, pictures) are not part of the API: the OpenAPI document leaves them out.
@@ -116,13 +117,12 @@ def create_app(settings: Settings | None = None) -> Litestar:
             AreaApi,
             DepartmentApi,
             health,
+            *([floor] if settings.bench_floor else []),
         ],
-        plugins=[SQLAlchemyPlugin(config=database_config(engine, notifier))],
+        plugins=[SQLAlchemyPlugin(config=database)],
         on_startup=[mailer.start] if mailer else [],
         on_shutdown=[mailer.stop] if mailer else [],
-        middleware=[
-            DefineMiddleware(AuthenticationMiddleware, sessions=async_sessionmaker(engine, expire_on_commit=False)),
-        ],
+        middleware=[DefineMiddleware(AuthenticationMiddleware, database=database)],
         template_config=template_config(),
         csrf_config=CSRFConfig(
             secret=settings.secret_key,

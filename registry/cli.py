@@ -6,11 +6,13 @@ registry db upgrade          bring the database to the newest schema
 registry db downgrade REV    go back to an earlier schema
 registry db revision -m MSG  write a new migration from the models (developers)
 registry seed                load the VSO model from seed/ (adds only what is missing)
-registry needs generate N    add N synthetic needs in bulk, for benchmarks (--seed S; one change record)
 registry users create-admin USERNAME --name NAME   a new person with an administrator's account
 registry users reset-password USERNAME             set a new password (ends the account's sessions)
 registry users unlock USERNAME                     clear failed log-ins and re-enable the account
 (passwords are asked for, or read from the first line of standard input when it is not a terminal)
+registry needs generate N    add N synthetic needs in bulk, for benchmarks (--seed S; one change record);
+                             --departments/--areas/--people/--goals grow the register first,
+                             --scored K adds scores from --raters R steering-group members on K needs
 """
 
 from __future__ import annotations
@@ -50,13 +52,24 @@ async def _load_seed(settings: Settings) -> dict[str, int]:
         current_actor.reset(token)
 
 
-async def _generate_needs(settings: Settings, count: int, seed: int) -> tuple[int, int]:
+async def _generate_needs(settings: Settings, count: int, seed: int, **scale: int) -> tuple[int, int]:
+    """`scale` (departments, areas, people, goals, scored, raters) grows the register before the
+    needs and scores them after; left out, only needs are added."""
     from registry.changes.service import Actor, current_actor
-    from registry.needs.generate import generate_needs
+    from registry.needs.generate import generate_needs, generate_organisation, generate_scores
+
+    async def work(session):
+        organisation = {key: scale.get(key, 0) for key in ("departments", "areas", "people", "goals")}
+        if any(organisation.values()):
+            await generate_organisation(session, **organisation, seed=seed)
+        ids = await generate_needs(session, count, seed=seed)
+        if scale.get("scored"):
+            await generate_scores(session, scale["scored"], raters=scale.get("raters", 5), seed=seed)
+        return ids
 
     token = current_actor.set(Actor(None, "registry needs generate"))
     try:
-        return await _in_session(settings, lambda session: generate_needs(session, count, seed=seed))
+        return await _in_session(settings, work)
     finally:
         current_actor.reset(token)
 
@@ -161,6 +174,15 @@ def main(argv: list[str] | None = None) -> int:
         ("unlock", "clear failed log-ins and re-enable the account"),
     ):
         users_commands.add_parser(name, help=text).add_argument("username")
+    for option, meaning in (
+        ("departments", "departments the register has at least"),
+        ("areas", "support-service areas the register has at least"),
+        ("people", "people the register has at least"),
+        ("goals", "strategic goals in force at least"),
+        ("scored", "needs of the backlog to score"),
+    ):
+        generate.add_argument(f"--{option}", type=int, default=0, help=meaning)
+    generate.add_argument("--raters", type=int, default=5, help="raters per scored need")
     args = parser.parse_args(argv)
 
     settings = get_settings()
@@ -190,7 +212,10 @@ def main(argv: list[str] | None = None) -> int:
         if args.count <= 0:
             parser.error("N must be a positive number")
         started = time.perf_counter()
-        first, last = asyncio.run(_generate_needs(settings, args.count, args.seed))
+        scale = {key: getattr(args, key) for key in ("departments", "areas", "people", "goals", "scored", "raters")}
+        if any(value < 0 for value in scale.values()):
+            parser.error("--departments, --areas, --people, --goals, --scored and --raters must not be negative")
+        first, last = asyncio.run(_generate_needs(settings, args.count, args.seed, **scale))
         print(f"Generated {args.count} needs (#{first}–#{last}) in {time.perf_counter() - started:.1f} s")
         return 0
     if args.command in ("run", "serve") and settings.is_production and (problems := settings.check_production()):

@@ -67,6 +67,7 @@ class Settings:
     @property
     def sends_email(self) -> bool:
         return bool(self.smtp_host)
+    bench_floor: bool = False  # serve /bench/floor, a trivial route: the framework's floor for `make bench`
 
     @property
     def is_production(self) -> bool:
@@ -99,6 +100,7 @@ class Settings:
             smtp_starttls=_env_bool("REGISTRY_SMTP_STARTTLS", defaults.smtp_starttls),
             mail_retry_seconds=int(os.environ.get("REGISTRY_MAIL_RETRY_SECONDS", defaults.mail_retry_seconds)),
             public_url=os.environ.get("REGISTRY_PUBLIC_URL", defaults.public_url).rstrip("/"),
+            bench_floor=_env_bool("REGISTRY_BENCH_FLOOR", defaults.bench_floor),
         )
 
     def check_production(self) -> list[str]:

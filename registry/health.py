@@ -22,3 +22,10 @@ async def health(db_session: AsyncSession) -> Response[dict[str, str]]:
     except Exception:  # noqa: BLE001 - any failure to reach the database means "not healthy"
         return Response({"status": "unavailable", "database": "unreachable"}, status_code=503)
     return Response({"status": "ok", "database": "ok"})
+
+
+@get("/bench/floor", operation_id="bench_floor", include_in_schema=False, media_type=MediaType.TEXT)
+async def floor() -> str:
+    """The framework's floor: no database, no template. Served only when REGISTRY_BENCH_FLOOR is set,
+    so that `make bench` measures each page beside what the same app and server do at best."""
+    return "ok"

@@ -85,8 +85,12 @@ class XlsxWriter:
         return cell
 
     def append(self, frame: pd.DataFrame) -> None:
+        # Plain values are written as they are (a date gets openpyxl's yyyy-mm-dd by itself): a cell
+        # object for every value costs several times more. Only a text openpyxl would take for a
+        # formula is wrapped in a cell that says it is text.
         for record in frame.itertuples(index=False, name=None):
-            self.sheet.append([self.cell(_plain(value)) for value in record])
+            row = [_plain(value) for value in record]
+            self.sheet.append([self.cell(v) if isinstance(v, str) and v.startswith("=") else v for v in row])
 
     def save(self, target: Any) -> None:
         self.workbook.save(target)

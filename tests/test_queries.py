@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from sqlalchemy import create_engine, event, select
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session
+from sqlalchemy.pool import Pool
 
 from registry.config import sync_url
 from registry.db import models as m
@@ -152,3 +153,34 @@ def test_statement_counts_do_not_grow_with_the_register(client, database_url):
 
     after = {url: statements_for(client, database_url, url) for url in MEASURED}
     assert after == before
+
+
+@contextmanager
+def connections_checked_out() -> Iterator[list[object]]:
+    """Collect the database connections checked out (opened, or taken from a pool) while the block
+    runs; only the app's engine works during a request."""
+    seen: list[object] = []
+
+    def checkout(dbapi_connection, record, proxy):
+        seen.append(record)
+
+    event.listen(Pool, "checkout", checkout)
+    try:
+        yield seen
+    finally:
+        event.remove(Pool, "checkout", checkout)
+
+
+def test_the_log_in_costs_one_session_and_two_statements_and_health_none(client, database_url):
+    client.get("/needs")
+    with statements_to(database_url) as logged_in, connections_checked_out() as connections:
+        assert client.get("/people").status_code == 200
+    # The page reads the log-in through its own session: one connection for the whole request …
+    assert len(connections) == 1
+    # … and the session, account, person and every role (heads' areas included) in two statements.
+    log_in = [s for s in logged_in if "user_session" in s.lower() or "role_assignment" in s.lower()]
+    assert len(log_in) == 2, log_in
+    # /health asks the database one question and never looks at the log-in.
+    with statements_to(database_url) as health:
+        assert client.get("/health").status_code == 200
+    assert len(health) == 1, health

@@ -1,36 +1,42 @@
-"""Attaches the logged-in person (or None) to every request, before routing and guards."""
+"""Attaches the logged-in person (or None) to every request, before routing and guards.
+
+The log-in is read through the request's own database session (the one the route handlers get as
+`db_session`, committed or rolled back and closed when the answer starts), so a request opens one
+database connection, not two. `/health`, the bench floor and static files need no log-in.
+"""
 
 from __future__ import annotations
 
 from contextvars import ContextVar
 
+from advanced_alchemy.extensions.litestar import SQLAlchemyAsyncConfig
 from litestar.types import ASGIApp, Receive, Scope, Send
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from registry.accounts.principal import Principal
 from registry.accounts.sessions import SESSION_COOKIE, principal_for
 from registry.changes.service import Actor, current_actor
 from registry.web.middleware import cookie_value
 
+ANONYMOUS_PATHS = ("/static/", "/health", "/bench/floor")
+
 current_principal: ContextVar[Principal | None] = ContextVar("current_principal", default=None)
 
 
 class AuthenticationMiddleware:
-    def __init__(self, app: ASGIApp, sessions: async_sessionmaker[AsyncSession]) -> None:
+    def __init__(self, app: ASGIApp, database: SQLAlchemyAsyncConfig) -> None:
         self.app = app
-        self.sessions = sessions
+        self.database = database
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["path"].startswith("/static/"):
+        if scope["type"] != "http" or scope["path"].startswith(ANONYMOUS_PATHS):
             scope["user"] = None
             await self.app(scope, receive, send)
             return
         principal = None
         token = cookie_value(scope["headers"], SESSION_COOKIE)
         if token:
-            async with self.sessions() as session:
-                principal = await principal_for(session, token)
-                await session.commit()
+            session = self.database.provide_session(scope["app"].state, scope)
+            principal = await principal_for(session, token)
         scope["user"] = principal
         scope["auth"] = token if principal else None
         actor_token = current_actor.set(

@@ -65,6 +65,10 @@ async def load_roles(session: AsyncSession, person_id: int) -> dict[str, frozens
             ),
             select(literal("head"), literal(""), m.Department.id).where(m.Department.head_id == person_id),
             select(literal("deputy"), literal(""), m.Department.id).where(m.Department.deputy_head_id == person_id),
+            # The heads of an area's departments sit in its steering group.
+            select(literal("steering"), literal(""), m.AreaMembership.area_id)
+            .join(m.Department, m.Department.id == m.AreaMembership.department_id)
+            .where(m.Department.head_id == person_id),
             select(literal("process_owner"), literal(""), m.Process.id).where(m.Process.owner_id == person_id),
             select(literal("process_responsible"), literal(""), m.ProcessAppointment.process_id).where(
                 m.ProcessAppointment.person_id == person_id, m.ProcessAppointment.ended_on.is_(None)
@@ -88,13 +92,6 @@ async def load_roles(session: AsyncSession, person_id: int) -> dict[str, frozens
             roles.add(Role(role))
         else:
             found[kind].add(scope_id)
-    head_of = found["head"] | found["deputy"]
-    if head_of:
-        # The heads of an area's departments sit in its steering group.
-        areas_of_heads = await session.scalars(
-            select(m.AreaMembership.area_id).where(m.AreaMembership.department_id.in_(found["head"]))
-        )
-        found["steering"] |= set(areas_of_heads.all())
     found["steering"] |= found["coordinator"] | found["responsible"]
     if found["coordinator"]:
         roles.add(Role.coordinator)

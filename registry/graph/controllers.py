@@ -10,11 +10,13 @@ from datetime import date
 from typing import Any
 from urllib.parse import urlencode
 
+import anyio
 from litestar import Controller, Request, Response, get
 from litestar.response import Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.accounts.guards import logged_in
+from registry.db.versioned import VersionedCache
 from registry.forms import FormErrors
 from registry.graph import export, load
 from registry.graph.build import TIE_KINDS, GraphFilter, RegistryFacts, build
@@ -23,7 +25,9 @@ from registry.i18n import gettext as _
 from registry.needs.controllers import state_labels
 from registry.needs.models import NeedState
 
-TIES_SHOWN = 60  # rows of the ties table; the exports have them all
+GRAPHS = VersionedCache()  # the registry's facts and the graphs built from them, kept until it changes
+TIES_SHOWN = 60
+NEEDS_LISTED = 10  # shared needs listed per tie on the page  # rows of the ties table; the exports have them all
 MAX_MIN_WEIGHT = 10_000
 
 
@@ -131,12 +135,22 @@ async def _graph(request: Request, session: AsyncSession, *, strict: bool):
     """The filtered graph and its metrics. `strict`: a filter value not understood is refused (422)
     rather than left out, for exports, which have no page to say so on."""
     institutions = request.query_params.get("institutions") == "1"
-    facts = await load.registry(session, institutions=institutions)
+    facts = await GRAPHS.get(
+        session, ("facts", institutions), lambda: load.registry(session, institutions=institutions)
+    )
     graph_filter, typed, errors = read_filter(request.query_params, facts)
     if strict and errors:
         raise FormErrors(errors)
-    graph = build(facts, graph_filter)
-    return graph, measure(graph), graph_filter, typed, errors, facts
+
+    async def built() -> tuple:
+        def work() -> tuple:
+            graph = build(facts, graph_filter)
+            return graph, measure(graph)
+
+        return await anyio.to_thread.run_sync(work)
+
+    graph, metrics = await GRAPHS.get(session, ("graph", graph_filter), built)
+    return graph, metrics, graph_filter, typed, errors, facts
 
 
 def _attachment(name: str, extension: str) -> dict[str, str]:
@@ -165,6 +179,7 @@ class GraphPages(Controller):
                 "ties_shown": TIES_SHOWN,
                 "tie_kinds": tie_labels(),
                 "tie_counted": [label for kind, label in tie_labels().items() if kind in graph_filter.ties],
+                "needs_listed": NEEDS_LISTED,
                 "departments_count": sum(1 for _n, kind in graph.nodes(data="kind") if kind == "department"),
             },
             status_code=422 if errors else 200,

@@ -298,8 +298,13 @@ async def links_of(session: AsyncSession, need_id: int) -> list[NeedLink]:
     )
 
 
+SIMILAR_CANDIDATES = 200  # the newest needs per word that are weighed for similarity
+
+
 async def similar(session: AsyncSession, text: str, exclude_id: int | None = None, limit: int = 5) -> list[Need]:
-    """Needs whose titles share the longer words of `text`: the duplicates to catch at intake."""
+    """Needs whose titles share the longer words of `text`: the duplicates to catch at intake.
+    The candidates come from the search index (the newest few hundred per word), so the cost does
+    not grow with the registry; they are ranked by how many of the words their title holds."""
     words = sorted(
         {w for w in "".join(c.lower() if c.isalnum() else " " for c in text).split() if len(w) >= 4},
         key=len,
@@ -307,9 +312,12 @@ async def similar(session: AsyncSession, text: str, exclude_id: int | None = Non
     )[:6]
     if not words:
         return []
+    dialect = session.get_bind().dialect.name
+    candidates = search.title_candidates(words, dialect, SIMILAR_CANDIDATES)
     hits = sum(case((func.lower(Need.title).like(f"%{word}%"), 1), else_=0) for word in words)
     statement = (
         select(Need)
+        .where(Need.id.in_(candidates))
         .where(or_(*(func.lower(Need.title).like(f"%{word}%") for word in words)))
         .where(Need.state != NeedState.merged)
         .options(joinedload(Need.owning_area))

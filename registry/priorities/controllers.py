@@ -3,10 +3,11 @@ backlogs (per area and across areas) with their exports and the value-versus-eff
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
+import anyio
 import pandas as pd
 from litestar import Controller, Request, Response, get, post
 from litestar.exceptions import NotFoundException
@@ -17,6 +18,7 @@ from registry.accounts.guards import admin, logged_in
 from registry.areas import services as areas
 from registry.changes import queries as change_queries
 from registry.db import models as m
+from registry.db.versioned import VersionedCache
 from registry.forms import FormErrors
 from registry.i18n import gettext as _
 from registry.needs import queries as need_queries
@@ -186,16 +188,31 @@ class Prepared:
     flt: queries.BacklogFilter
 
 
+RANKINGS = VersionedCache()  # the ranked backlogs, kept until the registry changes
+
+
 async def _ranked(session: AsyncSession, flt: queries.BacklogFilter) -> Prepared:
-    goals = await queries.goals_in_force(session)
-    models = await queries.scoring_models(session)
-    data = await queries.backlog(session, flt)
-    area_ids = {None, *(int(a) for a in data.needs["area_id"].dropna().unique())}
-    weights = {area_id: queries.weights_of(queries.model_for(models, area_id), goals) for area_id in area_ids}
-    ranked = backlog.rank_backlog(data.needs, data.ratings, [goal.id for goal in goals], weights)
-    if flt.verdict:
-        ranked.table = ranked.table[ranked.table["verdict"] == flt.verdict]
-    return Prepared(ranked, goals, models, flt)
+    """The ranked backlog for the filter: kept between views until something it depends on changes
+    (registry.db.versioned); ranking and its 200 simulated weightings run off the event loop."""
+
+    async def compute() -> Prepared:
+        goals = await queries.goals_in_force(session)
+        models = await queries.scoring_models(session)
+        data = await queries.backlog(session, whole)
+        area_ids = {None, *(int(a) for a in data.needs["area_id"].dropna().unique())}
+        weights = {area_id: queries.weights_of(queries.model_for(models, area_id), goals) for area_id in area_ids}
+        ranked = await anyio.to_thread.run_sync(
+            lambda: backlog.rank_backlog(data.needs, data.ratings, [goal.id for goal in goals], weights)
+        )
+        return Prepared(ranked, goals, models, whole)
+
+    whole = replace(flt, verdict="")
+    prepared = await RANKINGS.get(session, whole, compute)
+    if not flt.verdict:
+        return replace(prepared, flt=flt)
+    table = prepared.ranked.table
+    ranked = replace(prepared.ranked, table=table[table["verdict"] == flt.verdict])
+    return replace(prepared, ranked=ranked, flt=flt)
 
 
 def _page_number(request: Request) -> int:
