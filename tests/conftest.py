@@ -25,6 +25,7 @@ from registry.app import create_app
 from registry.cli import _in_session, _load_seed
 from registry.config import Settings
 from registry.db import migrate
+from registry.db.versioned import VersionedCache
 from registry.demo import DEMO_PASSWORD, load_demo
 from tests.postgres import PostgresServer
 
@@ -91,6 +92,7 @@ def _take_slot(engine_name: str) -> int:
 def fresh_database(engine_name: str, request: pytest.FixtureRequest, folder: Path) -> Iterator[str]:
     """A migrated and seeded database of its own for the duration of the block."""
     slot = _take_slot(engine_name)
+    VersionedCache.forget_everything()  # results kept for the previous database at this address
     try:
         if engine_name == "sqlite":
             template: Path = request.getfixturevalue("sqlite_template")

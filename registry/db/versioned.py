@@ -11,10 +11,11 @@ make writes a change record, so any change gives a new version, and the next vie
 from __future__ import annotations
 
 import asyncio
+import weakref
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Hashable
 from datetime import date
-from typing import Any
+from typing import Any, ClassVar
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -40,10 +41,20 @@ async def registry_version(session: AsyncSession) -> tuple[Any, ...]:
 
 
 class VersionedCache:
+    # Every cache of the process, so that all can be emptied when a database is replaced under the
+    # same address (a restore, or the test suite's fresh database for each test).
+    instances: ClassVar[weakref.WeakSet[VersionedCache]] = weakref.WeakSet()
+
     def __init__(self, keep: int = KEEP) -> None:
         self.keep = keep
         self.entries: OrderedDict[Hashable, tuple[tuple, Any]] = OrderedDict()
         self.lock = asyncio.Lock()
+        VersionedCache.instances.add(self)
+
+    @classmethod
+    def forget_everything(cls) -> None:
+        for cache in list(cls.instances):
+            cache.entries.clear()
 
     async def get(self, session: AsyncSession, key: Hashable, compute: Callable[[], Awaitable[Any]]) -> Any:
         """The result under `key` for the registry as it is now: kept, or computed (once) and kept."""
