@@ -23,7 +23,7 @@ run: $(STAMP)
 # Chromium from Debian when they are missing (as root), or says the one command to run.
 test: $(STAMP)
 	scripts/test-prerequisites
-	$(BIN)/pytest -n 2 --dist loadfile
+	$(BIN)/pytest -n 2 --dist worksteal
 
 # Eight writers for 30 s while a 20,000-row import runs, on SQLite and PostgreSQL (make test: 5 s).
 stress: $(STAMP)
