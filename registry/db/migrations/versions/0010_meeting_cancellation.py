@@ -1,7 +1,7 @@
 """a meeting can be cancelled, with its reason
 
 Revision ID: 0010
-Revises: 0008
+Revises: 0009
 Create Date: 2026-12-02 15:40:00
 """
 

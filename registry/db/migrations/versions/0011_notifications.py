@@ -1,7 +1,7 @@
 """notifications: in the registry and by e-mail (outbox), followers, preferences, a person's language
 
 Revision ID: 0011
-Revises: 0008
+Revises: 0010
 Create Date: 2026-12-02 15:20:12.694758
 """
 from collections.abc import Sequence

@@ -1,7 +1,7 @@
 """indexes for the needs list at national scale (issue 17)
 
 Revision ID: 0012
-Revises: 0008
+Revises: 0011
 Create Date: 2026-12-02
 
 The state filter with every sort (updated, raised, title) and the title sort read their page of 50

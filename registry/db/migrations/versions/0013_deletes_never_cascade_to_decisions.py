@@ -1,7 +1,7 @@
 """deleting a department or area never cascades to decisions, efforts, meetings or memberships
 
 Revision ID: 0013
-Revises: 0008
+Revises: 0012
 Create Date: 2026-12-02 15:30:00
 """
 from collections.abc import Sequence
