@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 from playwright.sync_api import Page, expect
 
-from registry.needs.transfer import CSV_SEPARATOR
+from registry.spreadsheets import CSV_SEPARATOR
 
 pytestmark = pytest.mark.browser
 
