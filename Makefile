@@ -23,7 +23,8 @@ run: $(STAMP)
 # Chromium from Debian when they are missing (as root), or says the one command to run.
 test: $(STAMP)
 	scripts/test-prerequisites
-	$(BIN)/pytest -n 2 --dist worksteal
+	$(BIN)/pytest -n 2 --dist worksteal -m "not browser"
+	$(BIN)/pytest -n 2 -m browser
 
 # Eight writers for 30 s while a 20,000-row import runs, on SQLite and PostgreSQL (make test: 5 s).
 stress: $(STAMP)

@@ -269,3 +269,9 @@ def _quote(text: str) -> str:
     from urllib.parse import quote_plus
 
     return quote_plus(text)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Browser tests run last in a process: once Playwright's event loop runs, the asyncio.run() that
+    other tests' set-up uses is refused. (`make test` runs them in a second pytest run of their own.)"""
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
