@@ -65,10 +65,20 @@ class RequestContextMiddleware:
             request_id_var.reset(request_id_token)
 
 
+HSTS = "max-age=31536000; includeSubDomains"
+
+
 async def security_headers(message: Message, scope: Scope) -> None:
     """A `before_send` hook, so that every response gets these, 404s for unknown routes included."""
     if message["type"] == "http.response.start":
         out = MutableScopeHeaders.from_message(message)
+        app = scope.get("app")
+        settings = getattr(getattr(app, "state", None), "settings", None)
+        if settings is not None and settings.is_production:
+            out["Strict-Transport-Security"] = HSTS  # production is served over HTTPS only
+        if scope.get("user") is not None and not scope.get("path", "").startswith("/static/"):
+            # What a logged-in person sees is theirs: no browser or proxy cache keeps a copy.
+            out["Cache-Control"] = "no-store"
         out.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         out["X-Content-Type-Options"] = "nosniff"
         out["Referrer-Policy"] = "same-origin"
