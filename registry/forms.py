@@ -19,6 +19,35 @@ from registry.i18n import gettext as _
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 MAX_ID = 2**63 - 1  # ids are 64-bit integers in every database the registry runs on
+# Dates the registry accepts anywhere a date is typed, sent or imported: a typo such as 0001-01-01 or
+# 9999-12-31 is refused rather than kept.
+EARLIEST_DATE = date(1900, 1, 1)
+LATEST_DATE = date(2200, 12, 31)
+_MULTILINE = {"\t", "\n", "\r"}
+
+
+def date_problem(day: date) -> str | None:
+    """Why a date cannot be kept, or None."""
+    if not EARLIEST_DATE <= day <= LATEST_DATE:
+        return _(
+            "A date from %(earliest)s to %(latest)s.",
+            earliest=EARLIEST_DATE.isoformat(),
+            latest=LATEST_DATE.isoformat(),
+        )
+    return None
+
+
+def text_problem(text: str, *, multiline: bool = False) -> str | None:
+    """Why a text cannot be kept, or None: control and format characters (an escape, a right-to-left
+    override that makes a title read backwards, a NUL) are refused; tab and line breaks only in text
+    of several lines."""
+    for character in text:
+        if unicodedata.category(character) in ("Cc", "Cf") and not (multiline and character in _MULTILINE):
+            return _(
+                "Contains an invisible control character (U+%(code)s) that is not allowed; retype the text.",
+                code=f"{ord(character):04X}",
+            )
+    return None
 
 
 class FormErrors(Exception):
@@ -94,9 +123,14 @@ def clean(fields: list[Field], raw: Mapping[str, Any], *, partial: bool = False)
                 values[spec.name] = None
                 continue
             try:
-                values[spec.name] = value if isinstance(value, date) else date.fromisoformat(str(value).strip())
+                day = value if isinstance(value, date) else date.fromisoformat(str(value).strip())
             except ValueError:
                 errors[spec.name] = _("Not a date; use YYYY-MM-DD.")
+                continue
+            if problem := date_problem(day):
+                errors[spec.name] = problem
+            else:
+                values[spec.name] = day
             continue
         if value is None:
             value = ""
@@ -105,7 +139,9 @@ def clean(fields: list[Field], raw: Mapping[str, Any], *, partial: bool = False)
             continue
         if spec.kind != "password":
             value = value.strip()
-        if "\x00" in value:
+        if spec.kind != "password" and (problem := text_problem(value, multiline=spec.kind == "textarea")):
+            errors[spec.name] = problem
+        elif "\x00" in value:
             errors[spec.name] = _("Contains a character that is not allowed.")
         elif spec.required and not value:
             errors[spec.name] = _("This field is required.")

@@ -17,7 +17,7 @@ from registry.changes import service as changes
 from registry.changes.models import ChangeAction
 from registry.decisions import queries, rules
 from registry.decisions.models import DecisionOutcome, LineDecision, Recommendation, RecommendationOutcome
-from registry.forms import FormErrors
+from registry.forms import FormErrors, date_problem
 from registry.i18n import gettext as _
 from registry.needs import lifecycle
 from registry.needs import services as needs
@@ -86,7 +86,9 @@ def _day(value: Any, name: str, errors: dict[str, str], *, not_before: date | No
     except ValueError:
         errors[name] = _("Not a date; use YYYY-MM-DD.")
         return date.today()
-    if day > date.today():
+    if problem := date_problem(day):
+        errors[name] = problem
+    elif day > date.today():
         errors[name] = _("The date cannot be in the future.")
     elif not_before is not None and day < not_before:
         errors[name] = _("The date cannot be before %(date)s.", date=not_before.isoformat())

@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 
 import pandas as pd
-from litestar import Controller, Request, Response, get, post
+from litestar import Controller, MediaType, Request, Response, get, post
 from litestar.exceptions import NotFoundException, PermissionDeniedException
 from litestar.response import Redirect, Template
 from sqlalchemy import func, select
@@ -180,6 +180,7 @@ class MeetingPages(Controller):
                 "object_id": meeting.id,
             },
             status_code=422 if errors else 200,
+            media_type=MediaType.HTML,  # the handlers answering with it are typed Any
         )
 
     @get("/meetings/{meeting_id:int}", name="meeting")
@@ -404,6 +405,7 @@ class MeetingPages(Controller):
                 "isnan": pd.isna,
             },
             status_code=409 if problem and problem.get("conflict") else (422 if problem else 200),
+            media_type=MediaType.HTML,
         )
 
     @get("/meetings/{meeting_id:int}/live", name="meeting_live")

@@ -364,6 +364,8 @@ async def set_capacity(
             continue
         try:
             days = Decimal(text)
+            if not days.is_finite():  # nan and infinity are "numbers" to Decimal, but no one's capacity
+                raise InvalidOperation
         except InvalidOperation:
             errors[f"capacity_{department_id}"] = _("Not a number; type e.g. 2 or 1.5.")
             continue

@@ -19,13 +19,15 @@ from litestar.exceptions import (
 )
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
+from sqlalchemy.exc import DataError, DBAPIError
 
-from registry.forms import FormErrors
+from registry.forms import MAX_ID, FormErrors
 from registry.i18n import gettext as _
 
 logger = logging.getLogger("registry")
 # How the JSON decoder names a missing or unknown field: "Object missing required field `name`".
 _NAMED_FIELD = re.compile(r"field `([^`]+)`")
+_LONG_NUMBER = re.compile(r"\d{19,}")
 
 
 def _wants_json(request: Request) -> bool:
@@ -115,12 +117,39 @@ def http_exception_handler(request: Request, exc: HTTPException) -> Response:
         return internal_error_handler(request, exc)
     # An exception may name its own kind of refusal (e.g. "Still in use" rather than a generic 409 title).
     title = getattr(exc, "title", None)
-    return problem(request, status_code, detail, errors, str(title) if title else None)
+    response = problem(request, status_code, detail, errors, str(title) if title else None)
+    if status_code == 405 and exc.headers:  # the methods the address does accept (RFC 9110: Allow)
+        allow = {key.lower(): value for key, value in exc.headers.items()}.get("allow")
+        if allow:
+            response.headers["Allow"] = allow
+    return response
 
 
 def form_errors_handler(request: Request, exc: FormErrors) -> Response:
     errors = [{"field": field, "message": message} for field, message in exc.errors.items()]
     return problem(request, 422, _("Some values need correcting."), errors)
+
+
+def _huge_number_in_path(request: Request) -> bool:
+    return any(int(number) > MAX_ID for number in _LONG_NUMBER.findall(request.url.path))
+
+
+def out_of_range_handler(request: Request, exc: Exception) -> Response:
+    """A number no database column can hold (an id of 2^63 or more, in an address, a filter, a form or
+    JSON): nothing has such an id, so an address with one is not found, and a value with one is wrong."""
+    if isinstance(exc, DBAPIError) and getattr(exc.orig, "sqlstate", None) != "22003":
+        return internal_error_handler(request, exc)  # numeric_value_out_of_range is the only one meant here
+    if _huge_number_in_path(request):
+        return problem(request, 404, _("There is nothing at this address. It may have been removed or renamed."))
+    return problem(
+        request,
+        422,
+        _("A number sent is larger than any record's id or any amount the registry keeps (%(max)s).", max=MAX_ID),
+    )
+
+
+def too_deep_handler(request: Request, exc: RecursionError) -> Response:
+    return problem(request, 400, _("The data sent is nested too deeply to be read."))
 
 
 def internal_error_handler(request: Request, exc: Exception) -> Response:
@@ -141,5 +170,8 @@ def internal_error_handler(request: Request, exc: Exception) -> Response:
 exception_handlers = {
     HTTPException: http_exception_handler,
     FormErrors: form_errors_handler,
+    OverflowError: out_of_range_handler,  # SQLite's driver, for an integer past 64 bits
+    DataError: out_of_range_handler,  # PostgreSQL's "bigint out of range"
+    RecursionError: too_deep_handler,
     Exception: internal_error_handler,
 }

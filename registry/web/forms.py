@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from litestar import Request
+from litestar import MediaType, Request
 from litestar.response import Template
 
 from registry.forms import Field, FormErrors
@@ -48,6 +48,7 @@ def form_page(
             "errors": errors.errors if errors else {},
         },
         status_code=422 if errors else 200,
+        media_type=MediaType.HTML,  # also from handlers typed `Any` (which would otherwise say JSON)
     )
 
 

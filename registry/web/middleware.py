@@ -95,6 +95,9 @@ class HeadAsGet:
         await self.app({**scope, "method": "GET"}, receive, without_body)
 
 
+HSTS = "max-age=31536000; includeSubDomains"
+
+
 async def security_headers(message: Message, scope: Scope) -> None:
     """A `before_send` hook, so that every response gets these, 404s for unknown routes included.
 
@@ -104,7 +107,12 @@ async def security_headers(message: Message, scope: Scope) -> None:
         out = MutableScopeHeaders.from_message(message)
         is_svg = (out.get("content-type") or "").startswith("image/svg+xml")
         out["Content-Security-Policy"] = SVG_CONTENT_SECURITY_POLICY if is_svg else CONTENT_SECURITY_POLICY
-        if scope.get("user") is not None:
+        app = scope.get("app")
+        settings = getattr(getattr(app, "state", None), "settings", None)
+        if settings is not None and settings.is_production:
+            out["Strict-Transport-Security"] = HSTS  # production is served over HTTPS only
+        if scope.get("user") is not None and not scope.get("path", "").startswith("/static/"):
+            # What a logged-in person sees is theirs: no browser or proxy cache keeps a copy.
             out["Cache-Control"] = "no-store"
         out["X-Content-Type-Options"] = "nosniff"
         out["Referrer-Policy"] = "same-origin"
