@@ -477,10 +477,12 @@ def test_a_decided_need_is_closed_and_says_how_it_is_reopened(client_as, open_as
     assert _decide(head_hr, need_id, hr, "approve", days="2").status_code == 303  # agreement: approved
     assert _state(database_url, need_id) is NeedState.approved
     english = {"Accept-Language": "en"}
+    for client in (head_it, head_hr, steering):
+        client.headers["accept-language"] = "en"
     # A head's change and a new recommendation are refused, each saying how to go on.
-    changed = _decide(head_it, need_id, it, "reject", days="", headers=english)
+    changed = _decide(head_it, need_id, it, "reject", days="")
     assert changed.status_code == 422 and "its line decisions are closed" in changed.text
-    again = _recommend(steering, need_id, headers=english)
+    again = _recommend(steering, need_id)
     assert again.status_code == 422 and "The steering group can reopen it" in again.text
     page = parse(steering.get(f"/needs/{need_id}", headers=english).text).find("section", id="decisions")
     notice = page.find("div", id="decided-notice").text
@@ -501,9 +503,10 @@ def test_the_steering_group_reopens_a_decided_need_for_a_new_round(client_as, op
     assert _decide(head_hr, need_id, hr, "reject", days="").status_code == 303
     assert _state(database_url, need_id) is NeedState.rejected  # rejected is a closed state
     decisions_before = _sql(database_url, select(m.LineDecision.id, m.LineDecision.outcome).order_by(m.LineDecision.id))
-    # The reason is required, and what was typed is kept.
+    # The reason is required.
     english = {"Accept-Language": "en"}
-    missing = _reopen(steering, need_id, reason="  ", headers=english)
+    steering.headers["accept-language"] = "en"
+    missing = _reopen(steering, need_id, reason="  ")
     assert missing.status_code == 422 and "Say why the need is reopened" in missing.text
     assert _state(database_url, need_id) is NeedState.rejected
     assert _reopen(steering, need_id).status_code == 303
@@ -528,7 +531,7 @@ def test_the_steering_group_reopens_a_decided_need_for_a_new_round(client_as, op
     assert "Not decided yet" in page.text and "Earlier decisions of" in page.text
     assert page.find_all("div", id="decided-notice") == []
     # A ready need is not decided: reopening again is refused.
-    assert _reopen(steering, need_id, headers=english).status_code == 422
+    assert _reopen(steering, need_id).status_code == 422
     # The new recommendation opens a new round: the departments decide again, on it.
     assert _recommend(steering, need_id, "now", "Nu med fler system.").status_code == 303
     assert _decide(head_it, need_id, it, "approve", days="4").status_code == 303
