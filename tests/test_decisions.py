@@ -463,3 +463,80 @@ def test_pages_cost_the_same_queries_whatever_the_number_of_decisions(client_as,
     other = _ready_need(client_as("coordinator"), database_url)
     assert _recommend(client_as("steering_member"), other).status_code == 303
     assert [_count_queries(head, path) for path in paths] == few
+
+
+def _reopen(client, need_id, reason="Behovet har ändrats: fler system ska ingå.", **extra):
+    return client.post(f"/needs/{need_id}/reopen", data={"reopen_reason": reason} | extra)
+
+
+def test_a_decided_need_is_closed_and_says_how_it_is_reopened(client_as, open_as, database_url, recommended):
+    need_id, it, hr = recommended
+    head_it, head_hr, steering = client_as("department_head"), open_as("chef.hr"), client_as("steering_member")
+    assert _decide(head_it, need_id, it, "approve", days="3").status_code == 303
+    assert _decide(head_hr, need_id, hr, "reject", days="").status_code == 303
+    assert _decide(head_hr, need_id, hr, "approve", days="2").status_code == 303  # agreement: approved
+    assert _state(database_url, need_id) is NeedState.approved
+    english = {"Accept-Language": "en"}
+    for client in (head_it, head_hr, steering):
+        client.headers["accept-language"] = "en"
+    # A head's change and a new recommendation are refused, each saying how to go on.
+    changed = _decide(head_it, need_id, it, "reject", days="")
+    assert changed.status_code == 422 and "its line decisions are closed" in changed.text
+    again = _recommend(steering, need_id)
+    assert again.status_code == 422 and "The steering group can reopen it" in again.text
+    page = parse(steering.get(f"/needs/{need_id}", headers=english).text).find("section", id="decisions")
+    notice = page.find("div", id="decided-notice").text
+    assert "This need is decided (Decided: approved) and closed to new line decisions and recommendations." in notice
+    assert "the area's steering group reopens it with the reason" in notice
+    assert page.find("form", action=f"/needs/{need_id}/reopen") is not None
+    # The head of HR (not in the area's steering group) sees the notice but may not reopen.
+    head_page = parse(head_hr.get(f"/needs/{need_id}").text).find("section", id="decisions")
+    assert head_page.find("div", id="decided-notice") is not None
+    assert head_page.find_all("form", action=f"/needs/{need_id}/reopen") == []
+    assert _reopen(head_hr, need_id).status_code == 403
+
+
+def test_the_steering_group_reopens_a_decided_need_for_a_new_round(client_as, open_as, database_url, recommended):
+    need_id, it, hr = recommended
+    head_it, head_hr, steering = client_as("department_head"), open_as("chef.hr"), client_as("steering_member")
+    assert _decide(head_it, need_id, it, "reject", days="").status_code == 303
+    assert _decide(head_hr, need_id, hr, "reject", days="").status_code == 303
+    assert _state(database_url, need_id) is NeedState.rejected  # rejected is a closed state
+    decisions_before = _sql(database_url, select(m.LineDecision.id, m.LineDecision.outcome).order_by(m.LineDecision.id))
+    # The reason is required.
+    english = {"Accept-Language": "en"}
+    steering.headers["accept-language"] = "en"
+    missing = _reopen(steering, need_id, reason="  ")
+    assert missing.status_code == 422 and "Say why the need is reopened" in missing.text
+    assert _state(database_url, need_id) is NeedState.rejected
+    assert _reopen(steering, need_id).status_code == 303
+    assert _state(database_url, need_id) is NeedState.ready
+    transition = _sql(
+        database_url,
+        select(m.NeedTransition.from_state, m.NeedTransition.to_state, m.NeedTransition.comment)
+        .where(m.NeedTransition.need_id == need_id)
+        .order_by(m.NeedTransition.id.desc())
+        .limit(1),
+    )[0]
+    assert transition[:2] == ("rejected", "ready") and "Behovet har ändrats" in transition[2]
+    assert any(
+        "Behovet har ändrats" in (message or "")
+        for (message,) in _sql(database_url, select(m.ChangeRecord.message).where(m.ChangeRecord.object_type == "need"))
+    )
+    # Nothing is overwritten: the earlier decisions are all still there, shown as earlier ones.
+    assert _sql(database_url, select(m.LineDecision.id, m.LineDecision.outcome).order_by(m.LineDecision.id)) == (
+        decisions_before
+    )
+    page = parse(steering.get(f"/needs/{need_id}", headers=english).text).find("section", id="decisions")
+    assert "Not decided yet" in page.text and "Earlier decisions of" in page.text
+    assert page.find_all("div", id="decided-notice") == []
+    # A ready need is not decided: reopening again is refused.
+    assert _reopen(steering, need_id).status_code == 422
+    # The new recommendation opens a new round: the departments decide again, on it.
+    assert _recommend(steering, need_id, "now", "Nu med fler system.").status_code == 303
+    assert _decide(head_it, need_id, it, "approve", days="4").status_code == 303
+    assert _state(database_url, need_id) is NeedState.recommended  # HR has not decided in this round
+    assert _decide(head_hr, need_id, hr, "approve", days="1").status_code == 303
+    assert _state(database_url, need_id) is NeedState.approved
+    assert _count(database_url, m.LineDecision) == len(decisions_before) + 2
+    assert _count(database_url, m.Recommendation) == 2

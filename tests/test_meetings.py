@@ -146,11 +146,15 @@ def test_the_coordinator_changes_the_agenda_and_every_change_is_logged(database_
 def test_only_needs_the_steering_group_can_recommend_go_on_its_agenda(database_url, prepared):
     coordinator = prepared["coordinator"]
     meeting = _meeting(coordinator, database_url)
-    for state in ("clarified", "done", "approved"):
+    for state, reason in (
+        ("clarified", "Only a need that is ready for the steering group"),
+        ("done", "Only a need that is ready for the steering group"),
+        ("approved", "The need is decided (Decided: approved) and closed to new recommendations."),
+    ):
         need = _need(database_url, f"Behov ({state})", state=state)
         refused = post_form(coordinator, f"/meetings/{meeting}/agenda", {"need_id": str(need)}, headers=ENGLISH)
         assert refused.status_code == 422, state
-        assert f"Need #{need} cannot be recommended: Only a need that is ready for the steering group" in refused.text
+        assert f"Need #{need} cannot be recommended: {reason}" in refused.text
         assert f'value="{need}"' in refused.text and need not in _items(database_url, meeting)
     deferred = _need(database_url, "Uppskjutet", state="deferred")
     refused = post_form(coordinator, f"/meetings/{meeting}/agenda", {"need_id": str(deferred)}, headers=ENGLISH)

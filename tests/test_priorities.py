@@ -6,7 +6,7 @@ from __future__ import annotations
 import io
 
 import pandas as pd
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from registry.db import models as m
 from tests.conftest import post_form
@@ -220,6 +220,35 @@ def test_ahp_comparisons_set_the_goal_weights_and_warn_when_inconsistent(databas
     bad = dict(consistent) | {f"ahp_{goals[0]}_{goals[1]}": "10"}
     response = post_form(member, "/areas/infrastruktur/scoring/comparisons", bad)
     assert response.status_code == 422 and f'href="#field-ahp_{goals[0]}_{goals[1]}"' in response.text
+
+
+def test_saved_comparisons_that_are_not_a_comparison_matrix_show_as_a_form_error(database_url, client_as):
+    """Comparisons stored by an older version or by hand (text, zero): the pure function refuses them,
+    and the scoring page names the fault at the comparisons instead of failing."""
+    goals = _goals(database_url)
+    member = client_as("steering_member")
+    consistent = {f"ahp_{a}_{b}": "1" for i, a in enumerate(goals) for b in goals[i + 1 :]}
+    assert post_form(member, "/areas/infrastruktur/scoring/comparisons", consistent).status_code == 303
+    area = _scalar(database_url, select(m.SupportArea.id).where(m.SupportArea.slug == "infrastruktur"))
+    stored = {f"{a}:{b}": 1.0 for i, a in enumerate(goals) for b in goals[i + 1 :]}
+    english = {"Accept-Language": "en"}
+    names = dict(_sql(database_url, select(m.StrategicGoal.id, m.StrategicGoal.name)))
+    pair = f"The comparison of {names[goals[0]]} with {names[goals[1]]}"
+    for value, reason in (("mycket", f"{pair} is not a number: &#39;mycket&#39;"), (0, f"{pair} must be positive")):
+        _sql(
+            database_url,
+            update(m.ScoringModel)
+            .where(m.ScoringModel.area_id == area)
+            .values(ahp_judgements=stored | {f"{goals[0]}:{goals[1]}": value}),
+        )
+        page = member.get("/areas/infrastruktur/scoring", headers=english)
+        assert page.status_code == 200
+        assert "The saved pairwise comparisons cannot be used" in page.text and reason in page.text
+        assert 'id="error-comparisons"' in page.text and 'href="#field-comparisons"' in page.text
+        assert member.get("/areas/infrastruktur/priorities").status_code == 200  # the backlog still ranks
+    # Saving valid comparisons again mends it.
+    assert post_form(member, "/areas/infrastruktur/scoring/comparisons", consistent).status_code == 303
+    assert "cannot be used" not in member.get("/areas/infrastruktur/scoring", headers=english).text
 
 
 def test_backlog_exports_and_chart(database_url, client_as):

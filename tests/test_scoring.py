@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from registry.i18n import reset_language, set_language
 from registry.priorities import backlog, scoring
 
 WEIGHTS = {"alignment": 3, "benefit": 2, "urgency": 1, "risk_reduction": 1, "breadth": 1, "effort": 2}
@@ -166,6 +167,59 @@ def test_ahp_contradictory_judgements_are_flagged_above_ten_percent():
 def test_ahp_refuses_a_non_positive_judgement():
     with pytest.raises(ValueError):
         scoring.ahp_matrix("AB", {("A", "B"): 0})
+
+
+@pytest.fixture
+def english():
+    token = set_language("en")
+    yield
+    reset_language(token)
+
+
+def _square(rows):
+    items = list("ABC")[: len(rows)]
+    return pd.DataFrame(rows, index=items, columns=items)
+
+
+@pytest.mark.parametrize(
+    ("matrix", "message"),
+    [
+        (_square([[1, 2], [2, 1]]), "The matrix is not reciprocal: A over B is 2, so B over A must be 0.5, not 2."),
+        (_square([[1, 3, 5], [1 / 3, 1, 3], [1 / 5, 1 / 2, 1]]), "B over C is 3, so C over B must be 0.3333, not 0.5."),
+        (_square([[2, 2], [0.5, 1]]), "A compared with itself must be 1, not 2."),
+        (_square([[1, -2], [-0.5, 1]]), "The comparison of A with B must be positive (Saaty's scale 1/9 to 9), not -2"),
+        (_square([[1, 0], [1, 1]]), "The comparison of A with B must be positive"),
+        (_square([[1, "3"], [1 / 3, 1]]), "The comparison of A with B is not a number: '3'."),
+        (_square([[1, "much"], [1, 1]]), "The comparison of A with B is not a number: 'much'."),
+        (_square([[1, math.nan], [1, 1]]), "The comparison of A with B must be a finite number, not nan."),
+        (_square([[1, 1], [math.inf, 1]]), "The comparison of B with A must be a finite number, not inf."),
+        (_square([[1, None], [1, 1]]), "The comparison of A with B must be a finite number, not nan."),  # None: NaN
+        (pd.DataFrame([[1, 2, 3], [0.5, 1, 1]], index=list("AB"), columns=list("ABC")), "has 2 rows and 3 columns"),
+        (pd.DataFrame([[1, 2], [0.5, 1]], index=list("AB"), columns=list("BA")), "the same items, in the same order"),
+    ],
+    ids=["not reciprocal", "not reciprocal 3x3", "diagonal", "negative", "zero", "text number", "text",
+         "nan", "infinity", "missing", "not square", "rows and columns differ"],
+)  # fmt: skip
+def test_ahp_refuses_what_is_not_a_reciprocal_positive_matrix_with_a_clear_message(english, matrix, message):
+    with pytest.raises(ValueError) as refused:
+        scoring.ahp(matrix)
+    assert message in str(refused.value)
+    assert not isinstance(refused.value, TypeError | np.linalg.LinAlgError)
+
+
+@pytest.mark.parametrize("value", ["3", math.nan, math.inf, -1, True])
+def test_ahp_matrix_refuses_a_judgement_that_is_not_a_finite_positive_number(english, value):
+    with pytest.raises(ValueError, match="The comparison of A with B"):
+        scoring.ahp_matrix("AB", {("A", "B"): value})
+
+
+def test_the_refusal_is_in_the_readers_language():
+    token = set_language("sv")
+    try:
+        with pytest.raises(ValueError, match="Matrisen är inte reciprok"):
+            scoring.ahp(_square([[1, 2], [2, 1]]))
+    finally:
+        reset_language(token)
 
 
 # ---------------------------------------------------------------- sensitivity

@@ -19,6 +19,7 @@ from registry.db import models as m
 from registry.decisions import queries, services
 from registry.forms import FormErrors
 from registry.i18n import gettext as _
+from registry.needs import lifecycle
 from registry.needs import queries as need_queries
 from registry.needs.controllers import detail_page, state_labels
 from registry.needs.models import Need, NeedState
@@ -48,6 +49,9 @@ async def need_context(session: AsyncSession, need: Need, principal: Principal |
         "decisions": decisions,
         "may_recommend": services.may_recommend(principal, need) and need.owning_area_id is not None,
         "recommend_open": need.state in (NeedState.ready, NeedState.recommended),
+        "decided": need.state in lifecycle.DECIDED,
+        "state_label": lifecycle.state_label(need.state),
+        "may_reopen": services.may_recommend(principal, need) and need.state in lifecycle.DECIDED,
         "may_decide_any": any(line.may_decide for line in decisions.lines),
         "reader_is_admin": principal is not None and principal.is_admin,
         "recommendation_labels": services.recommendation_labels(),
@@ -93,6 +97,16 @@ class DecisionPages(Controller):
                 typed["rationale"],
                 recorded_on=typed["recorded_on"],
             )
+        except FormErrors as errors:
+            return await self._refused(request, db_session, need_id, errors, typed)
+        return Redirect(f"/needs/{need.id}#decisions", status_code=303)
+
+    @post("/needs/{need_id:int}/reopen", name="need_reopen")
+    async def reopen(self, request: Request, db_session: AsyncSession, need_id: int) -> Any:
+        need = await _need_or_404(db_session, need_id)
+        typed = await _typed(request, ("reopen_reason",), "reopen")
+        try:
+            await services.reopen(db_session, _principal(request), need, typed["reopen_reason"])
         except FormErrors as errors:
             return await self._refused(request, db_session, need_id, errors, typed)
         return Redirect(f"/needs/{need.id}#decisions", status_code=303)

@@ -31,6 +31,7 @@ from sqlalchemy.orm import aliased, joinedload
 from registry.db import models as m
 from registry.decisions import rules
 from registry.decisions.models import DecisionOutcome, LineDecision, Recommendation, RecommendationOutcome
+from registry.needs import lifecycle
 from registry.needs.models import Need, NeedDepartment, NeedState
 
 PAGE_SIZE = 50
@@ -136,7 +137,8 @@ async def for_need(session: AsyncSession, need: Need, principal: Any) -> NeedDec
         ).unique()
     }
     round_id = recommendations[0].id if recommendations else None
-    current = current_of(decisions, round_id)
+    # A need back before the steering group (e.g. reopened) has no open round: every decision is earlier.
+    current = {} if need.state in lifecycle.BEFORE_THE_GROUP else current_of(decisions, round_id)
     lines = [
         DepartmentLine(
             department=departments[row.department_id],

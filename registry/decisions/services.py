@@ -141,6 +141,12 @@ def _recommendation_refusal(need: Need, target: NeedState) -> str | None:
             "A deferred need goes back on the agenda first: move it to “Ready for the steering group”, then "
             "record the new recommendation."
         )
+    if need.state in lifecycle.DECIDED:
+        return _(
+            "The need is decided (%(state)s) and closed to new recommendations. The steering group can reopen "
+            "it, with the reason; then it is ready for a new recommendation.",
+            state=lifecycle.state_label(need.state),
+        )
     if need.state is not NeedState.ready:
         return _(
             "Only a need that is ready for the steering group can be given a recommendation (this one is: %(state)s).",
@@ -196,6 +202,40 @@ async def record_recommendation(
     return recommendation
 
 
+MAX_REOPEN_REASON = 2000
+
+
+async def reopen(session: AsyncSession, principal: Principal | None, need: Need, reason: Any) -> Need:
+    """The steering group takes a decided need back (e.g. the need has changed): it goes back to
+    "ready for the steering group" with the reason. Nothing is overwritten: the earlier
+    recommendations and decisions stay in the history, and the next recommendation opens a new
+    round in which every affected department decides again."""
+    if not may_recommend(principal, need):
+        raise PermissionDeniedException(detail=_("Only the area's steering group reopens a decided need."))
+    errors: dict[str, str] = {}
+    text = (reason if isinstance(reason, str) else "").strip()
+    if "\x00" in text:
+        errors["reopen_reason"] = _("Contains a character that is not allowed.")
+    elif not text:
+        errors["reopen_reason"] = _("Say why the need is reopened: it goes into the need's history.")
+    elif len(text) > MAX_REOPEN_REASON:
+        errors["reopen_reason"] = _(
+            "At most %(limit)d characters (you typed %(count)d).", limit=MAX_REOPEN_REASON, count=len(text)
+        )
+    if refusal := lifecycle.reopen_refusal(need.state):
+        errors["state"] = refusal
+    if errors:
+        raise FormErrors(errors)
+    return await needs.transition(
+        session,
+        principal,
+        need,
+        NeedState.ready.value,
+        _("Reopened by the steering group: %(reason)s", reason=text),
+        reopen=True,
+    )
+
+
 # ---------------------------------------------------------------- line decisions
 
 
@@ -223,7 +263,13 @@ async def record_decision(
     if department not in affected:
         raise FormErrors({"department_id": _("The need does not list this department as affected.")})
     errors: dict[str, str] = {}
-    if need.state is not NeedState.recommended:
+    if need.state in lifecycle.DECIDED:
+        errors["state"] = _(
+            "The need is decided (%(state)s): its line decisions are closed. To change a decision, the steering "
+            "group reopens the need and recommends it again; then every affected department decides anew.",
+            state=lifecycle.state_label(need.state),
+        )
+    elif need.state is not NeedState.recommended:
         errors["state"] = _(
             "Only a need the steering group has recommended can be decided (this one is: %(state)s).",
             state=lifecycle.state_label(need.state),

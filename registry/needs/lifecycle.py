@@ -40,6 +40,10 @@ SHORT_LANE: dict[NeedState, set[NeedState]] = {
 
 CLOSED = {S.rejected, S.followed_up, S.withdrawn, S.merged}
 OPEN = set(NeedState) - CLOSED
+# Decided by the line. Closed to new decisions and recommendations; the steering group may reopen
+# such a need (back to "ready", with the reason): a new recommendation then starts a new round.
+DECIDED = {S.approved, S.rejected, S.deferred}
+BEFORE_THE_GROUP = {S.submitted, S.clarified, S.ready}  # no round of line decisions is open
 
 
 def allowed_next(kind: NeedKind, state: NeedState) -> set[NeedState]:
@@ -62,6 +66,16 @@ def refusal(kind: NeedKind, state: NeedState, target: NeedState) -> str | None:
     if target in {S.approved, S.rejected, S.deferred} and state is not S.recommended:
         return _("Only a need the steering group has recommended can be decided.")
     return _("A need cannot go from %(from)s to %(to)s.", **{"from": state_label(state), "to": state_label(target)})
+
+
+def reopen_refusal(state: NeedState) -> str | None:
+    """Why a need in this state cannot be reopened by the steering group; None if it can."""
+    if state in DECIDED:
+        return None
+    return _(
+        "Only a decided need (approved, rejected or deferred) can be reopened; this one is: %(state)s.",
+        state=state_label(state),
+    )
 
 
 def state_label(state: NeedState) -> str:

@@ -112,6 +112,13 @@ def may_move(principal: Principal | None, need: Need, target: NeedState, departm
         and principal.steers(need.owning_area_id)
     ):
         return True  # the steering group may send a need on its agenda back for clarification
+    if (
+        target is NeedState.ready
+        and need.state in lifecycle.DECIDED
+        and need.owning_area_id is not None
+        and principal.steers(need.owning_area_id)
+    ):
+        return True  # the steering group may reopen a decided need (see `transition(reopen=True)`)
     if target in {NeedState.approved, NeedState.rejected, NeedState.deferred}:
         return any(principal.decides_for(d) for d in department_ids)
     return may_edit(principal, need)
@@ -279,9 +286,11 @@ async def transition(
     comment: str = "",
     *,
     manual: bool = False,
+    reopen: bool = False,
 ) -> Need:
     """Move the need to `target`. A `manual` move (a form, the API) cannot reach the states that only a
-    recommendation or the line's decisions set: those go through `registry.decisions.services`."""
+    recommendation or the line's decisions set: those go through `registry.decisions.services`.
+    `reopen`: a decided need goes back to the steering group (`registry.decisions.services.reopen`)."""
     try:
         target_state = NeedState(target)
     except ValueError:
@@ -290,7 +299,11 @@ async def transition(
         (await session.scalars(select(NeedDepartment.department_id).where(NeedDepartment.need_id == need.id))).all()
     )
     _require(may_move(principal, need, target_state, department_ids))
-    if reason := lifecycle.refusal(need.kind, need.state, target_state):
+    if reopen:
+        reason = lifecycle.reopen_refusal(need.state) if target_state is NeedState.ready else _("Choose from the list.")
+    else:
+        reason = lifecycle.refusal(need.kind, need.state, target_state)
+    if reason:
         raise FormErrors({"state": reason})
     if manual and target_state in RECORDED_STATES:
         if target_state is NeedState.recommended:

@@ -3,6 +3,7 @@ backlogs (per area and across areas) with their exports and the value-versus-eff
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
@@ -384,7 +385,16 @@ async def _scoring_context(request: Request, session: AsyncSession, area: m.Supp
     model = await services.model_of(session, area) or await services.model_of(session, None)
     own = area is None or await services.model_of(session, area) is not None
     weights = queries.weights_of(model, goals)
-    comparison = queries.ahp_of(model, [goal.id for goal in goals]) if len(goals) > 1 else None
+    comparison, comparison_error = None, None
+    if len(goals) > 1:
+        try:
+            comparison = queries.ahp_of(model, goals)
+        except ValueError as refused:
+            comparison_error = _(
+                "The saved pairwise comparisons cannot be used: %(reason)s Choose them again below and save; "
+                "until then the goals weigh as typed directly.",
+                reason=str(refused),
+            )
     judgements = model.ahp_judgements or {}
     history = await change_queries.history(session, "scoring_model", model.id)
     total = sum(weights.goals.values()) or 1
@@ -403,10 +413,9 @@ async def _scoring_context(request: Request, session: AsyncSession, area: m.Supp
         "weightings": labels.goal_weightings(),
         "limit": scoring.CONSISTENCY_LIMIT,
         "may_weigh": services.may_weigh(_principal(request), area.id if area else None),
-        "across_areas_rule": across_areas_rule(),
         "action": f"/areas/{area.slug}/scoring" if area else "/priorities/scoring",
         "values": extra.pop("values", None) or _model_values(model, goals),
-        "errors": {},
+        "errors": {"comparisons": comparison_error} if comparison_error else {},
         "history": history,
         "names": await change_queries.referenced_names(session, history) if history else {},
         "object_type": "scoring_model",
@@ -425,9 +434,9 @@ def _model_values(model, goals) -> dict[str, Any]:
     return values
 
 
-def _saaty_label(value: float | None) -> str:
-    if value is None:
-        return "1"
+def _saaty_label(value: Any) -> str:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value) or value <= 0:
+        return "1"  # not judged, or a stored value that is not a comparison (the page names the fault)
     if value >= 1:
         return f"{round(value):d}"
     return f"1/{round(1 / value):d}"
@@ -444,7 +453,7 @@ async def _scoring_action(request: Request, session: AsyncSession, area: m.Suppo
         await session.rollback()
         area = await _area_or_404(session, slug) if slug else None
         context = await _scoring_context(request, session, area, values=raw)
-        context["errors"] = errors.errors
+        context["errors"] = context["errors"] | errors.errors
         return Template(template_name="priorities/scoring.html", context=context, status_code=422)
     return Redirect((f"/areas/{slug}/scoring" if slug else "/priorities/scoring") + "#weights", status_code=303)
 

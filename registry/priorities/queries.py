@@ -119,8 +119,14 @@ def model_for(models: dict[int | None, ScoringModel], area_id: int | None) -> Sc
 def weights_of(model: ScoringModel, goals: Sequence[StrategicGoal]) -> scoring.Weights:
     """The scoring model as the pure functions take it; AHP goal weights are derived here."""
     goal_ids = [goal.id for goal in goals]
+    comparison = None
     if model.goal_weighting is GoalWeighting.ahp:
-        goal_weights = dict(ahp_of(model, goal_ids).weights.items())
+        try:
+            comparison = ahp_of(model, goals)
+        except ValueError:
+            comparison = None  # comparisons that cannot be used: the scoring page names the fault
+    if comparison is not None:
+        goal_weights = dict(comparison.weights.items())
     else:
         goal_weights = {goal: float((model.goal_weights or {}).get(str(goal), 1.0)) for goal in goal_ids}
     return scoring.Weights(
@@ -131,12 +137,20 @@ def weights_of(model: ScoringModel, goals: Sequence[StrategicGoal]) -> scoring.W
     )
 
 
-def ahp_of(model: ScoringModel, goal_ids: Sequence[int]) -> scoring.Ahp:
+def ahp_of(model: ScoringModel, goals: Sequence[StrategicGoal]) -> scoring.Ahp:
+    """The AHP result of the model's stored comparisons, weights by goal id; a ValueError (from the
+    pure function, naming the goals) when they are not a reciprocal positive matrix."""
+    names = {goal.id: goal.name for goal in goals}
+    if len(set(names.values())) < len(names):  # the messages name the goals; ids if names repeat
+        names = {goal.id: f"#{goal.id}" for goal in goals}
     judgements = {}
     for key, value in (model.ahp_judgements or {}).items():
         a, b = (int(part) for part in key.split(":"))
-        judgements[(a, b)] = float(value)
-    return scoring.ahp(scoring.ahp_matrix(goal_ids, judgements))
+        if a in names and b in names:
+            judgements[(names[a], names[b])] = value
+    result = scoring.ahp(scoring.ahp_matrix(list(names.values()), judgements))
+    by_id = pd.Series(result.weights.to_numpy(), index=list(names), dtype=float)
+    return scoring.Ahp(by_id, result.lambda_max, result.consistency_index, result.consistency_ratio)
 
 
 async def backlog(session: AsyncSession, flt: BacklogFilter) -> BacklogData:

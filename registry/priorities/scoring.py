@@ -20,11 +20,14 @@ directly or derived from pairwise comparisons (AHP).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+
+from registry.i18n import gettext as _
 
 SCALE_MAX = 3
 RATED = ("benefit", "urgency", "risk_reduction")
@@ -252,26 +255,104 @@ class Ahp:
         return self.consistency_ratio <= CONSISTENCY_LIMIT
 
 
+RECIPROCAL_TOLERANCE = 1e-6
+
+
+def _judgement(value: object, first: object, second: object) -> float:
+    """A comparison as a finite positive number, or a ValueError that names the pair and says why."""
+    if isinstance(value, bool) or not isinstance(value, int | float | np.integer | np.floating):
+        raise ValueError(
+            _(
+                "The comparison of %(first)s with %(second)s is not a number: %(value)s.",
+                first=first,
+                second=second,
+                value=repr(value),
+            )
+        )
+    number = float(value)
+    if not math.isfinite(number):
+        raise ValueError(
+            _(
+                "The comparison of %(first)s with %(second)s must be a finite number, not %(value)s.",
+                first=first,
+                second=second,
+                value=number,
+            )
+        )
+    if number <= 0:
+        raise ValueError(
+            _(
+                "The comparison of %(first)s with %(second)s must be positive (Saaty's scale 1/9 to 9), not %(value)s.",
+                first=first,
+                second=second,
+                value=f"{number:g}",
+            )
+        )
+    return number
+
+
 def ahp_matrix(items: Sequence, judgements: Mapping[tuple, float]) -> pd.DataFrame:
     """The reciprocal comparison matrix from judgements (a, b) → how much more a matters than b
-    (Saaty's 1–9 scale, or its reciprocal). Pairs not judged count as equal (1)."""
+    (Saaty's 1–9 scale, or its reciprocal). Pairs not judged count as equal (1). A judgement that is
+    not a finite positive number is refused with a ValueError naming the pair."""
     matrix = pd.DataFrame(1.0, index=list(items), columns=list(items))
     for (a, b), value in judgements.items():
         if a in matrix.index and b in matrix.index and a != b:
-            if not value or value <= 0:
-                raise ValueError(f"A comparison must be positive: {a} over {b} = {value}")
-            matrix.loc[a, b] = float(value)
-            matrix.loc[b, a] = 1.0 / float(value)
+            number = _judgement(value, a, b)
+            matrix.loc[a, b] = number
+            matrix.loc[b, a] = 1.0 / number
     return matrix
+
+
+def check_reciprocal(matrix: pd.DataFrame) -> np.ndarray:
+    """The matrix as floats if it is a reciprocal positive comparison matrix: square, the same items
+    in its rows and columns, every cell a finite positive number, 1 on the diagonal and aᵢⱼ × aⱼᵢ = 1.
+    Otherwise a ValueError that says what is wrong and where."""
+    if matrix.shape[0] != matrix.shape[1]:
+        raise ValueError(
+            _(
+                "A comparison matrix is square: this one has %(rows)d rows and %(columns)d columns.",
+                rows=matrix.shape[0],
+                columns=matrix.shape[1],
+            )
+        )
+    if list(matrix.index) != list(matrix.columns):
+        raise ValueError(_("A comparison matrix lists the same items, in the same order, in its rows and columns."))
+    items = list(matrix.index)
+    values = np.empty(matrix.shape)
+    for i, first in enumerate(items):
+        for j, second in enumerate(items):
+            values[i, j] = _judgement(matrix.iat[i, j], first, second)
+    for i, item in enumerate(items):
+        if abs(values[i, i] - 1.0) > RECIPROCAL_TOLERANCE:
+            raise ValueError(
+                _("%(item)s compared with itself must be 1, not %(value)s.", item=item, value=f"{values[i, i]:g}")
+            )
+    for i, first in enumerate(items):
+        for j in range(i + 1, len(items)):
+            if abs(values[i, j] * values[j, i] - 1.0) > RECIPROCAL_TOLERANCE:
+                raise ValueError(
+                    _(
+                        "The matrix is not reciprocal: %(first)s over %(second)s is %(there)s, so %(second)s over "
+                        "%(first)s must be %(expected)s, not %(back)s.",
+                        first=first,
+                        second=items[j],
+                        there=f"{values[i, j]:g}",
+                        expected=f"{1 / values[i, j]:.4g}",
+                        back=f"{values[j, i]:g}",
+                    )
+                )
+    return values
 
 
 def ahp(matrix: pd.DataFrame) -> Ahp:
     """Weights from a pairwise comparison matrix by its principal eigenvector (Saaty), with
-    λmax, the consistency index CI = (λmax − n) ÷ (n − 1) and ratio CR = CI ÷ RI(n)."""
+    λmax, the consistency index CI = (λmax − n) ÷ (n − 1) and ratio CR = CI ÷ RI(n). A matrix that
+    is not reciprocal and positive (or holds text, NaN or infinity) is refused: see `check_reciprocal`."""
     size = len(matrix)
     if size == 0:
         return Ahp(pd.Series(dtype=float), 0.0, 0.0, 0.0)
-    eigenvalues, eigenvectors = np.linalg.eig(matrix.to_numpy(dtype=float))
+    eigenvalues, eigenvectors = np.linalg.eig(check_reciprocal(matrix))
     principal = int(np.argmax(eigenvalues.real))
     vector = np.abs(eigenvectors[:, principal].real)
     lambda_max = float(eigenvalues[principal].real)

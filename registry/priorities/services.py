@@ -220,6 +220,12 @@ async def save_comparisons(
             judgements[f"{first.id}:{second.id}"] = float(Fraction(value))
     if errors:
         raise FormErrors(errors)
+    try:  # the pure function has the last word on what a comparison matrix is
+        scoring.ahp(
+            scoring.ahp_matrix([g.id for g in goals], {tuple(map(int, k.split(":"))): v for k, v in judgements.items()})
+        )
+    except ValueError as refused:
+        raise FormErrors({"comparisons": str(refused)}) from None
     model = await _own_model(session, area)
     kept = {key: value for key, value in (model.ahp_judgements or {}).items() if key not in judgements}
     await _write(session, model, {"ahp_judgements": {**kept, **judgements}, "goal_weighting": GoalWeighting.ahp})
