@@ -8,10 +8,13 @@ import json
 import re
 from datetime import date
 
+import pytest
 from sqlalchemy import func, select
 
 from registry.config import PROJECT_ROOT
 from registry.db import models as m
+from registry.demo import DEMO_PASSWORD
+from registry.i18n import translations
 from registry.needs.queries import PAGE_SIZE
 from tests.conftest import post_form
 from tests.database import insert_need
@@ -384,3 +387,80 @@ def test_meeting_mode_can_pause_its_live_list_and_gives_focus_back(database_url,
     assert links and all(link.get("id") for link in links)
     script = coordinator.get("/static/js/registry.js").text
     assert "live-toggle" in script and "preventDefault" in script
+
+
+def test_a_refused_capacity_keeps_every_figure_and_names_the_department(database_url, client_as):
+    coordinator = client_as("coordinator")
+    meeting = _meeting(coordinator, database_url)
+    page = parse(coordinator.get(f"/meetings/{meeting}").text)
+    departments = [
+        field.get("value") for field in page.find(id="field-capacity").find_all("input", name="department_id")
+    ]
+    assert len(departments) >= 2
+    typed = ["12,5", "tjugo"] + [""] * (len(departments) - 2)
+    form = [("seen", "")] + [("department_id", department) for department in departments]
+    form += [("available_days", days) for days in typed]
+    response = post_form(coordinator, f"/meetings/{meeting}/capacity", form)
+    assert response.status_code == 422 and response.headers["content-type"].startswith("text/html")
+    page = parse(response.text)
+    assert page.find("input", id=f"field-capacity_{departments[0]}").get("value") == "12,5"
+    assert page.find("input", id=f"field-capacity_{departments[1]}").get("value") == "tjugo"
+    name = _scalar(database_url, select(m.Department.name).where(m.Department.id == int(departments[1])))
+    summary = page.find(class_="error-summary").text
+    assert name in summary and "tjugo" not in summary
+
+
+def test_a_comment_sent_after_the_session_ran_out_is_offered_again_after_log_in(database_url, client):
+    need = _need(database_url)
+    page = f"http://127.0.0.1:8000/needs/{need}"
+    client.cookies.delete("registry_session")  # the session ran out while the page was open
+    response = post_form(client, f"/needs/{need}/comments", {"body": "Viktig synpunkt"}, headers={"referer": page})
+    assert response.status_code == 303
+    login_address = response.headers["location"]
+    assert login_address.startswith("/login?next=")
+    form = parse(client.get(login_address).text).find("form", action="/login")
+    next_address = form.find("input", name="next").get("value")
+    assert next_address == f"/needs/{need}?body=Viktig+synpunkt"  # the page (a GET), not the POST address
+    logged_in = post_form(client, "/login", {"username": "admin", "password": DEMO_PASSWORD, "next": next_address})
+    assert logged_in.status_code == 303 and logged_in.headers["location"] == next_address
+    back = client.get(next_address)
+    assert back.status_code == 200 and back.headers["content-type"].startswith("text/html")
+    assert parse(back.text).find("textarea", id="comment-body").text == "Viktig synpunkt"
+
+
+def test_page_titles_are_plain_text(client):
+    pages = [
+        route.path
+        for route in client.app.routes
+        if "GET" in getattr(route, "route_handler_map", {}) and "{" not in route.path and "." not in route.path
+    ]
+    assert "/graph" in pages and "/departments" in pages
+    for address in pages:
+        response = client.get(address)
+        if not response.headers.get("content-type", "").startswith("text/html"):
+            continue
+        if "<html" not in response.text[:200]:
+            continue  # a fragment for htmx (similar needs while typing), not a page
+        title = re.search(r"<title>(.*?)</title>", response.text, re.S)
+        assert title and "<" not in title[1] and title[1].strip(), (address, title and title[1][:200])
+
+
+def test_words_the_swedish_reader_sees(client):
+    swedish = {"Accept-Language": "sv"}
+    client.cookies.set("registry_language", "sv")
+    footer = parse(client.get("/benefits", headers=swedish).text)
+    assert footer.find("a", href="/health").text == "Driftstatus"
+    assert footer.find("th", scope="col").text  # the table is there
+    headers = [cell.text for cell in footer.find_all("th", scope="col")]
+    assert "Status" in headers and "Driftstatus" not in headers
+
+
+@pytest.mark.parametrize(
+    ("language", "one", "two"), [("sv", "1 persondag", "2 persondagar"), ("nb", "1 persondag", "2 persondager")]
+)
+def test_person_days_take_the_plural_of_their_number(language, one, two):
+    catalogue = translations(language)
+    assert catalogue.ngettext("%(days)s person-day", "%(days)s person-days", 1) % {"days": 1} == one
+    assert catalogue.ngettext("%(days)s person-day", "%(days)s person-days", 2) % {"days": 2} == two
+    for template in ("benefits/list.html", "decisions/_need_section.html"):
+        assert 'ngettext("%(days)s person-day"' in (PROJECT_ROOT / "templates" / template).read_text()
