@@ -464,3 +464,19 @@ def test_person_days_take_the_plural_of_their_number(language, one, two):
     assert catalogue.ngettext("%(days)s person-day", "%(days)s person-days", 2) % {"days": 2} == two
     for template in ("benefits/list.html", "decisions/_need_section.html"):
         assert 'ngettext("%(days)s person-day"' in (PROJECT_ROOT / "templates" / template).read_text()
+
+
+def test_the_graph_scripts_run_on_a_boosted_visit_and_start_once(client):
+    page = client.get("/graph").text
+    head, body = page.split("<body", 1)
+    assert "graph.js" not in head and "cytoscape" not in head  # htmx swaps only the body
+    main = parse(page).find("main")
+    sources = [script.get("src") for script in main.find_all("script")]
+    assert "/static/js/graph.js" in sources and any("cytoscape" in src for src in sources)
+    script = client.get("/static/js/graph.js").text
+    assert "window.registryGraph" in script and "destroy()" in script
+
+
+def test_an_unfiltered_needs_list_pushes_a_plain_address(client):
+    response = client.get("/needs", headers={"HX-Request": "true", "HX-Boosted": "true"})
+    assert response.headers["hx-push-url"] == "/needs"
