@@ -480,3 +480,15 @@ def test_the_graph_scripts_run_on_a_boosted_visit_and_start_once(client):
 def test_an_unfiltered_needs_list_pushes_a_plain_address(client):
     response = client.get("/needs", headers={"HX-Request": "true", "HX-Boosted": "true"})
     assert response.headers["hx-push-url"] == "/needs"
+
+
+def test_the_intake_form_asks_for_the_institution_once(client):
+    client.cookies.set("registry_language", "en")
+    form = parse(client.get("/intake").text).find("form", action="/intake")
+    mentions = [
+        element.text
+        for element in form.find_all()
+        if element.tag in ("label", "p") and "institution" in element.text.lower() and "below" not in element.text
+    ]
+    assert len(mentions) == 1, mentions
+    assert form.find("select", name="raised_by_institution_id")
