@@ -4,10 +4,15 @@ body, as a browser would; on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+import base64
+import contextlib
+import io
 import json
 import re
+import zlib
 from datetime import date
 
+import pandas as pd
 import pytest
 from sqlalchemy import func, select
 
@@ -492,3 +497,38 @@ def test_the_intake_form_asks_for_the_institution_once(client):
     ]
     assert len(mentions) == 1, mentions
     assert form.find("select", name="raised_by_institution_id")
+
+
+def _pdf_text(content: bytes) -> str:
+    """The text drawing operators of a PDF's (Flate-compressed or plain) page streams."""
+    texts = []
+    for stream in re.findall(rb"stream\r?\n(.*?)endstream", content, re.S):
+        stream = stream.strip()
+        if stream.endswith(b"~>"):  # reportlab: ASCII85, then Flate
+            stream = base64.a85decode(stream[:-2].replace(b"\n", b""))
+        with contextlib.suppress(zlib.error):
+            stream = zlib.decompress(stream)
+        texts += [part.decode("latin-1") for part in re.findall(rb"\((.*?)\) Tj", stream)]
+    return " ".join(texts)
+
+
+def test_the_minutes_files_hold_whole_ranks_and_the_method_weights_and_capacity(database_url, client_as):
+    coordinator = client_as("coordinator")
+    coordinator.cookies.set("registry_language", "en")
+    need = _need(database_url)
+    meeting = _meeting(coordinator, database_url)
+    post_form(coordinator, f"/meetings/{meeting}/agenda", {"need_id": str(need)})
+    department = _first(database_url, m.Department.id, m.Department.slug == "it-och-digital-infrastruktur")
+    capacity = [("seen", ""), ("department_id", str(department)), ("available_days", "40")]
+    assert post_form(coordinator, f"/meetings/{meeting}/capacity", capacity).status_code == 303
+    assert post_form(coordinator, f"/meetings/{meeting}/close", {}).status_code == 303
+    pdf = coordinator.get(f"/meetings/{meeting}/minutes.pdf")
+    assert pdf.headers["content-type"] == "application/pdf"
+    text = _pdf_text(pdf.content)
+    assert "Method:" in text and "Goal shares:" in text and "Capacity in the period:" in text, text[:500]
+    assert " 40" in text.split("Capacity in the period:")[1]
+    rows = coordinator.get(f"/meetings/{meeting}/minutes.xlsx")
+    frame = pd.read_excel(io.BytesIO(rows.content))
+    ranks = [value for value in frame["Rank"] if not pd.isna(value)]
+    assert all(float(value).is_integer() for value in ranks)
+    assert "1.0" not in text
