@@ -532,3 +532,27 @@ def test_the_minutes_files_hold_whole_ranks_and_the_method_weights_and_capacity(
     ranks = [value for value in frame["Rank"] if not pd.isna(value)]
     assert all(float(value).is_integer() for value in ranks)
     assert "1.0" not in text
+
+
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [
+        ("sv", ("Prioritera nu", "Kommentar", "Utvecklingsbehov")),
+        ("en", ("Prioritise now", "Comment", "Development need")),
+    ],
+)
+def test_the_change_log_speaks_the_readers_language_not_internal_names(language, words):
+    from registry.changes.labels import field_label, object_type_label
+    from registry.changes.queries import readable
+    from registry.i18n import reset_language, set_language
+
+    token = set_language(language)
+    try:
+        advice, comment, need = words
+        assert readable("advice", "now", {}) == advice
+        assert object_type_label("need_comment") == comment and object_type_label("need") == need
+        assert field_label("clarified_need") != "clarified_need"
+        assert readable("capacity", [["2026-02-05", 4, None]], {}) == "2026-02-05 4 –"
+        assert readable("state", "ready", {}) not in ("ready", "")
+    finally:
+        reset_language(token)
