@@ -128,7 +128,7 @@ def test_a_wrong_password_is_a_page_that_keeps_the_user_name(anonymous_client):
     assert response.headers["content-type"].startswith("text/html")
     page = parse(response.text)
     assert page.find("input", name="username").get("value") == "samordnare"
-    assert page.find(role="alert").text
+    assert page.find("main").find(role="alert").text
 
 
 def test_too_many_attempts_is_a_page(anonymous_client):
@@ -138,7 +138,7 @@ def test_too_many_attempts_is_a_page(anonymous_client):
             break
     assert response.status_code == 429
     assert response.headers["content-type"].startswith("text/html")
-    assert parse(response.text).find(role="alert").text
+    assert parse(response.text).find("main").find(role="alert").text
 
 
 def test_an_invalid_intake_is_a_page_that_keeps_what_was_typed(client):
@@ -556,3 +556,28 @@ def test_the_change_log_speaks_the_readers_language_not_internal_names(language,
         assert readable("state", "ready", {}) not in ("ready", "")
     finally:
         reset_language(token)
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("sv", "45,1 · 2,5 · 7 · 2026-12-02 16:05"),
+        ("nb", "45,1 · 2,5 · 7 · 02.12.2026, 16:05"),
+        ("en", "45.1 · 2.5 · 7"),
+    ],
+)
+def test_numbers_and_dates_are_written_the_readers_way(language, expected):
+    from datetime import datetime
+
+    from registry.i18n import reset_language, set_language
+    from registry.web.templating import environment
+
+    template = environment().from_string("{{ a|decimal(1) }} · {{ b|decimal }} · {{ c|decimal }} · {{ when|datetime }}")
+    token = set_language(language)
+    try:
+        shown = template.render(a=45.123, b=2.5, c=7.0, when=datetime(2026, 12, 2, 16, 5))
+    finally:
+        reset_language(token)
+    assert shown.startswith(expected)
+    for page in ("priorities/backlog.html", "meetings/_ranking.html", "meetings/live.html", "meetings/minutes.html"):
+        assert '"%.1f"|format' not in (PROJECT_ROOT / "templates" / page).read_text(), page

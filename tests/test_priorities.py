@@ -96,7 +96,7 @@ def test_each_rater_scores_on_their_own_and_the_backlog_shows_mean_and_disagreem
     assert [(r[1], r[2]) for r in rows] == [(3, 3), (0, 2)]
     assert _changes(database_url, "need_score") == 3
     page = member.get(f"/needs/{need}/scores")
-    assert page.status_code == 200 and "1.5" in page.text  # the mean benefit (3 + 0) / 2
+    assert page.status_code == 200 and "1,5" in page.text  # the mean benefit (3 + 0) / 2, in Swedish
     backlog = member.get("/areas/infrastruktur/priorities")
     assert backlog.status_code == 200
     assert f"#{need} Gemensam lokalbokning" in backlog.text
