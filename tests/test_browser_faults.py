@@ -358,7 +358,7 @@ def test_the_favicon_is_an_icon(anonymous_client):
     response = anonymous_client.get("/favicon.ico")
     assert response.status_code == 200 and response.headers["content-type"] == "image/x-icon"
     assert response.content[:4] == b"\x00\x00\x01\x00"  # the ICO file signature
-    assert parse(anonymous_client.get("/").text).find("link", rel="icon").get("href") == "/favicon.ico"
+    assert parse(anonymous_client.get("/").text).find("link", rel="icon").get("href") == "/static/favicon.ico"
 
 
 def test_head_answers_like_get_without_the_body(client):
