@@ -22,7 +22,6 @@ from pathlib import Path
 import pytest
 import uvicorn
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
-from playwright.sync_api import Error as PlaywrightError
 
 from registry.app import create_app
 from registry.config import PROJECT_ROOT, Settings
@@ -102,7 +101,7 @@ def open_context(browser: Browser, base_url: str, storage_states: dict[str, dict
     opened: list[BrowserContext] = []
 
     def make(role: str = "anonymous", *, language: str = "en", javascript: bool = True, **options) -> BrowserContext:
-        username = ROLE_ACCOUNTS[role]
+        username = ROLE_ACCOUNTS.get(role, role)  # a role, or any demo user name
         settings = {
             "base_url": base_url,
             "locale": {"sv": "sv-SE", "nb": "nb-NO", "en": "en-GB"}[language],
@@ -191,7 +190,7 @@ class Later:
     def __call__(self, check, what: str) -> None:
         try:
             check()
-        except (AssertionError, PlaywrightError, ValueError, OSError) as failure:
+        except Exception as failure:  # noqa: BLE001 - any failed check is reported at the end
             self.failures.append(f"{what}: {type(failure).__name__}: {(str(failure) or '?').splitlines()[0]}")
 
     def verify(self) -> None:
@@ -200,7 +199,17 @@ class Later:
 
 
 @pytest.fixture
-def later() -> Iterator[Later]:
+def later(request: pytest.FixtureRequest) -> Iterator[Later]:
     checks = Later()
     yield checks
-    checks.verify()
+    call = getattr(request.node, "call_report", None)
+    if call is None or call.passed:  # a test that failed already says so; don't report twice
+        checks.verify()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
+    report = yield
+    if report.when == "call":
+        item.call_report = report
+    return report
