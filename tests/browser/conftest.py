@@ -213,3 +213,12 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
     if report.when == "call":
         item.call_report = report
     return report
+
+
+def download(page: Page, link, folder: Path) -> Path:
+    """Click `link` and keep the file the browser saves, under the name the registry gave it."""
+    with page.expect_download(timeout=5_000) as started:
+        link.click()
+    path = folder / started.value.suggested_filename
+    started.value.save_as(path)
+    return path

@@ -56,7 +56,8 @@ def test_wrong_password_then_log_in_log_out_and_back(open_context, look, later) 
     page = open_context().new_page()
     log_in(page, "samordnare", "not the password")
     message = page.get_by_role("alert")
-    later(lambda: expect(message).to_have_text("Wrong user name or password, or the account is disabled."), "the log-in refusal is a page")
+    refusal = "Wrong user name or password, or the account is disabled."
+    later(lambda: expect(message).to_have_text(refusal), "the log-in refusal is a page")
     later(lambda: expect(page.locator("#field-username")).to_have_value("samordnare"), "the user name is kept")
     look(page, "login-refused", axe=False)
 

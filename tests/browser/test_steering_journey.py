@@ -6,11 +6,14 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from pathlib import Path
 
 import openpyxl
 import pytest
 from playwright.sync_api import BrowserContext, expect
 from pypdf import PdfReader
+
+from tests.browser.conftest import download
 
 pytestmark = pytest.mark.browser
 
@@ -51,7 +54,7 @@ def ready_need(context: BrowserContext, title: str, efforts: dict[str, int]) -> 
     return number
 
 
-def test_score_meet_close_and_decide(open_context, look, later) -> None:
+def test_score_meet_close_and_decide(open_context, look, later, tmp_path: Path) -> None:
     coordinator = open_context("coordinator")
     first = ready_need(coordinator, "Single sign-on for the booking system", {IT: 12, CAMPUS: 4})
     second = ready_need(coordinator, "Door access cards for doctoral students", {IT: 6})
@@ -84,7 +87,8 @@ def test_score_meet_close_and_decide(open_context, look, later) -> None:
     expect(agenda).to_contain_text("Single sign-on for the booking system")
     expect(agenda).to_contain_text("Door access cards for doctoral students")
     first_row = agenda.get_by_role("row").nth(1)
-    expect(first_row).to_contain_text("Single sign-on")  # the scored need ranks first
+    expect(first_row).to_contain_text(f"#{first} Single sign-on")  # the scored need ranks first
+    expect(agenda.get_by_role("row").nth(2)).to_contain_text(f"#{second} Door access cards")
     look(page, "meeting-planned")
 
     # Capacity: the IT department has 14 person-days, so both needs (18 days from IT) do not fit.
@@ -146,17 +150,17 @@ def test_score_meet_close_and_decide(open_context, look, later) -> None:
     minutes_url = page.url
 
     def minutes_excel() -> None:
-        with page.expect_download(timeout=5_000) as download:
-            page.get_by_role("link", name="Excel").click()
-        workbook = openpyxl.load_workbook(download.value.path())
+        saved = download(page, page.get_by_role("link", name="Excel"), tmp_path)
+        assert saved.suffix == ".xlsx", saved.name
+        workbook = openpyxl.load_workbook(saved)
         cells = " ".join(str(c.value) for sheet in workbook for row in sheet.iter_rows() for c in row if c.value)
         assert "Single sign-on for the booking system" in cells and "Door access cards" in cells
 
     def minutes_pdf() -> None:
         page.goto(minutes_url)
-        with page.expect_download(timeout=5_000) as download:
-            page.get_by_role("link", name="PDF").click()
-        text = " ".join(p.extract_text() for p in PdfReader(download.value.path()).pages)
+        saved = download(page, page.get_by_role("link", name="PDF"), tmp_path)
+        assert saved.suffix == ".pdf", saved.name
+        text = " ".join(p.extract_text() for p in PdfReader(saved).pages)
         assert "Single sign-on" in text and "Door access cards" in text, text[:500]
 
     later(minutes_excel, "the minutes as an Excel file")
