@@ -37,8 +37,10 @@ from registry.people.controllers import PeoplePages
 from registry.priorities.controllers import NeedScorePages, PriorityPages, ScoringPages, StrategyAdmin, StrategyPages
 from registry.processes.controllers import ProcessPages
 from registry.web.errors import exception_handlers
+from registry.web.icon import favicon
 from registry.web.language import set_language_choice
-from registry.web.middleware import RequestContextMiddleware, security_headers
+from registry.web.middleware import HeadAsGet, RequestContextMiddleware, security_headers
+from registry.web.responses import htmx_answers, templates_as_pages
 from registry.web.templating import STATIC, template_config
 
 
@@ -101,6 +103,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             DepartmentApi,
             health,
             set_language_choice,
+            favicon,
             create_static_files_router(path="/static", directories=[STATIC], name="static"),
         ],
         plugins=[SQLAlchemyPlugin(config=database_config(engine))],
@@ -124,7 +127,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             path="/schema",
             render_plugins=[JsonRenderPlugin()],
         ),
-        before_send=[security_headers],
+        after_request=templates_as_pages,
+        before_send=[security_headers, htmx_answers],
         exception_handlers=exception_handlers,  # type: ignore[arg-type]
         logging_config=LoggingConfig(
             root={"level": "INFO", "handlers": ["queue_listener"]},
@@ -135,5 +139,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     )
     # Language and request id wrap the whole app, so that even an address no route matches is
     # answered in the reader's language with a request id.
-    app.asgi_handler = RequestContextMiddleware(app.asgi_handler, default_language=settings.default_language)
+    app.asgi_handler = HeadAsGet(
+        RequestContextMiddleware(app.asgi_handler, default_language=settings.default_language)
+    )
     return app

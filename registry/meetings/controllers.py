@@ -176,14 +176,19 @@ class MeetingPages(Controller):
     async def meeting(self, request: Request, db_session: AsyncSession, meeting_id: int) -> Template:
         return await self._detail(request, db_session, meeting_id)
 
-    async def _manage(self, request: Request, session: AsyncSession, meeting_id: int, action, anchor: str) -> Any:
+    async def _manage(
+        self, request: Request, session: AsyncSession, meeting_id: int, action, anchor: str, keep=None
+    ) -> Any:
+        """Run a change from the meeting page; a refused one shows the page again with what was
+        typed (`keep` adds what a flat dict of the form cannot hold, such as repeated fields)."""
         meeting = await _meeting_or_404(session, meeting_id)
         form = await request.form()
         try:
             await action(_principal(request), meeting, form)
         except FormErrors as errors:
             await session.rollback()
-            return await self._detail(request, session, meeting_id, errors, {k: form.get(k) for k in form})
+            typed = {k: form.get(k) for k in form} | (keep(form) if keep else {})
+            return await self._detail(request, session, meeting_id, errors, typed)
         return Redirect(f"/meetings/{meeting_id}#{anchor}", status_code=303)
 
     @post("/meetings/{meeting_id:int}/agenda", name="meeting_agenda_add")
@@ -230,7 +235,11 @@ class MeetingPages(Controller):
             seen = form.get("seen")
             await services.set_capacity(db_session, principal, meeting, rows, seen=None if seen is None else str(seen))
 
-        return await self._manage(request, db_session, meeting_id, action, "capacity")
+        def keep(form):
+            pairs = zip(form.getall("department_id", []), form.getall("available_days", []), strict=False)
+            return {"capacity_typed": {str(department): str(days) for department, days in pairs}}
+
+        return await self._manage(request, db_session, meeting_id, action, "capacity", keep)
 
     @post("/meetings/{meeting_id:int}/needs", name="meeting_raise_need")
     async def raise_need(self, request: Request, db_session: AsyncSession, meeting_id: int) -> Any:

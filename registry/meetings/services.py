@@ -255,6 +255,9 @@ async def set_capacity(
     _open(meeting)
     wanted: dict[int, Decimal] = {}
     errors: dict[str, str] = {}
+    ids = {int(raw) for raw, _days in rows if str(raw).isdigit()}
+    named = await session.execute(select(m.Department.id, m.Department.name).where(m.Department.id.in_(ids)))
+    names = {department_id: name for department_id, name in named.all()}
     for department_raw, days_raw in rows:
         try:
             department_id = int(department_raw)
@@ -264,13 +267,19 @@ async def set_capacity(
         text = str(days_raw or "").strip().replace(",", ".")
         if not text:
             continue
+        # Each message names its department: the summary at the top of the page lists them apart.
+        department = names.get(department_id, str(department_id))
         try:
             days = Decimal(text)
         except InvalidOperation:
-            errors[f"capacity_{department_id}"] = _("Not a number; type e.g. 2 or 1.5.")
+            errors[f"capacity_{department_id}"] = _(
+                "%(department)s: not a number; type e.g. 2 or 1.5.", department=department
+            )
             continue
         if not Decimal(0) <= days <= Decimal(100_000):
-            errors[f"capacity_{department_id}"] = _("Must be between %(low)s and %(high)s.", low="0", high="100000")
+            errors[f"capacity_{department_id}"] = _(
+                "%(department)s: must be between %(low)s and %(high)s.", department=department, low="0", high="100000"
+            )
             continue
         wanted[department_id] = days.quantize(Decimal("0.1"))
     known = set((await session.scalars(select(m.Department.id).where(m.Department.id.in_(wanted)))).all())

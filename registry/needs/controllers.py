@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from litestar import Controller, Request, get, post
 from litestar.exceptions import NotFoundException, PermissionDeniedException
@@ -135,9 +136,9 @@ async def detail_page(
             "links": await queries.links_of(session, need.id),
             "chain": await need_chain(session, need.id),
             "origin_meeting": await session.scalar(
-                select(m.Meeting).join(m.RaisedAtMeeting, m.RaisedAtMeeting.meeting_id == m.Meeting.id).where(
-                    m.RaisedAtMeeting.need_id == need.id
-                )
+                select(m.Meeting)
+                .join(m.RaisedAtMeeting, m.RaisedAtMeeting.meeting_id == m.Meeting.id)
+                .where(m.RaisedAtMeeting.need_id == need.id)
             ),
             "similar": await queries.similar(session, need.title, exclude_id=need.id),
             "suggestions": await suggest_for(session, f"{need.title} {need.description} {need.cause}")
@@ -158,13 +159,18 @@ async def detail_page(
     )
 
 
+def _paged(query: str, **cursors: str) -> str:
+    return "&".join(part for part in (query, urlencode({k: v for k, v in cursors.items() if v})) if part)
+
+
 class NeedPages(Controller):
     guards = [logged_in]
 
     @get("/needs", name="needs")
     async def needs(self, request: Request, db_session: AsyncSession) -> Template:
         need_filter = queries.NeedFilter.from_query(request.query_params)
-        result = await queries.page(db_session, need_filter, request.query_params.get("after", ""))
+        after, before = request.query_params.get("after", ""), request.query_params.get("before", "")
+        result = await queries.page(db_session, need_filter, after, before=before)
         principal = _principal(request)
         views = (
             await db_session.scalars(
@@ -184,7 +190,11 @@ class NeedPages(Controller):
         return HTMXTemplate(
             template_name="needs/list.html",
             context=context | {"fragment": request.headers.get("hx-target") == "needs-table"},
-            push_url=f"/needs?{need_filter.as_query()}" if request.headers.get("hx-request") else False,
+            # The address follows the filters and the page, so that Back, reload and a shared link
+            # show the same list.
+            push_url=f"/needs?{_paged(need_filter.as_query(), after=after, before=before)}"
+            if request.headers.get("hx-request")
+            else False,
         )
 
     @get("/needs/new", name="need_new")

@@ -192,6 +192,17 @@ class NeedPage:
     next_cursor: str | None
     total: int
     total_capped: bool
+    previous_cursor: str | None = None
+
+
+def _beyond(statement: Select, column: Any, descending: bool, position: tuple[Any, int]) -> Select:
+    """The rows after `position` in the order (descending or not) of `column`, then the id."""
+    value, last_id = position
+    if column is Need.id:
+        return statement.where(Need.id < last_id if descending else Need.id > last_id)
+    if descending:
+        return statement.where(or_(column < value, and_(column == value, Need.id < last_id)))
+    return statement.where(or_(column > value, and_(column == value, Need.id > last_id)))
 
 
 async def page(
@@ -202,33 +213,43 @@ async def page(
     *,
     options: Sequence[Any] | None = None,
     count: bool = True,
+    before: str = "",
 ) -> NeedPage:
-    """One keyset page of the filtered table. An export reads page after page with its own loader
+    """One keyset page of the filtered table: the one after `cursor`, or (with `before`) the one
+    before that cursor, read backwards. An export reads page after page with its own loader
     `options` and without the count."""
     column, descending = SORTS[need_filter.sort]
     dialect = session.get_bind().dialect.name
     statement = need_filter.apply(select(Need), dialect).options(*(list_options() if options is None else options))
-    if cursor and (position := _decode(cursor, column)):
-        value, last_id = position
-        if column is Need.id:
-            statement = statement.where(Need.id < last_id if descending else Need.id > last_id)
-        elif descending:
-            statement = statement.where(or_(column < value, and_(column == value, Need.id < last_id)))
-        else:
-            statement = statement.where(or_(column > value, and_(column == value, Need.id > last_id)))
-    order = (column.desc(), Need.id.desc()) if descending else (column.asc(), Need.id.asc())
+    backwards = bool(before and (position := _decode(before, column)))
+    forwards = not backwards and bool(cursor and (position := _decode(cursor, column)))
+    if backwards or forwards:
+        statement = _beyond(statement, column, descending != backwards, position)
+    reading_descending = descending != backwards
+    order = (column.desc(), Need.id.desc()) if reading_descending else (column.asc(), Need.id.asc())
     if column is Need.id:
         order = order[:1]
     rows = list((await session.scalars(statement.order_by(*order).limit(size + 1))).unique().all())
     more = len(rows) > size
     rows = rows[:size]
-    next_cursor = _encode(getattr(rows[-1], column.key), rows[-1].id) if more and rows else None
+    if backwards:
+        rows.reverse()
+
+    def at(need: Need) -> str:
+        return _encode(getattr(need, column.key), need.id)
+
+    if backwards:
+        next_cursor = at(rows[-1]) if rows else None
+        previous_cursor = at(rows[0]) if more and rows else None
+    else:
+        next_cursor = at(rows[-1]) if more and rows else None
+        previous_cursor = at(rows[0]) if forwards and rows else None
     if not count:
-        return NeedPage(rows, next_cursor, len(rows), False)
+        return NeedPage(rows, next_cursor, len(rows), False, previous_cursor)
     counted = await session.scalar(
         select(func.count()).select_from(need_filter.apply(select(Need.id), dialect).limit(COUNT_LIMIT + 1).subquery())
     )
-    return NeedPage(rows, next_cursor, min(counted or 0, COUNT_LIMIT), (counted or 0) > COUNT_LIMIT)
+    return NeedPage(rows, next_cursor, min(counted or 0, COUNT_LIMIT), (counted or 0) > COUNT_LIMIT, previous_cursor)
 
 
 async def get_need(session: AsyncSession, need_id: int) -> Need | None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 import re
-from urllib.parse import quote
+from urllib.parse import parse_qsl, quote, urlencode, urlsplit
 
 from litestar import MediaType, Request, Response
 from litestar.exceptions import (
@@ -75,11 +75,24 @@ def problem(request: Request, status_code: int, detail: str, errors: list[dict[s
     )
 
 
+def _return_address(request: Request, exc: NotAuthorizedException) -> str:
+    """Where log-in leads back to: the address itself for a page; for a form sent after the
+    session ran out, the page the form was on (a POST-only address would answer 405), with what
+    was typed in its query string for the page to offer again."""
+    if request.method == "GET":
+        return request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    referer = urlsplit(request.headers.get("referer", ""))
+    same_site = referer.netloc == request.url.netloc and referer.path.startswith("/")
+    path, query = (referer.path, parse_qsl(referer.query)) if same_site else ("/", [])
+    typed = exc.extra.get("typed", {}) if isinstance(exc.extra, dict) else {}
+    query = [(key, value) for key, value in query if key not in typed] + list(typed.items())
+    return path + (f"?{urlencode(query)}" if query else "")
+
+
 def http_exception_handler(request: Request, exc: HTTPException) -> Response:
     status_code = exc.status_code
     if isinstance(exc, NotAuthorizedException) and not _wants_json(request):
-        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-        return Redirect(f"/login?next={quote(target)}", status_code=303)
+        return Redirect(f"/login?next={quote(_return_address(request, exc))}", status_code=303)
     errors: list[dict[str, str]] = []
     detail = ""
     if isinstance(exc, ValidationException):

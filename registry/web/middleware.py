@@ -65,11 +65,43 @@ class RequestContextMiddleware:
             request_id_var.reset(request_id_token)
 
 
+# A picture (matplotlib's SVG) styles its drawing inline and runs no script.
+SVG_CONTENT_SECURITY_POLICY = "default-src 'none'; style-src 'unsafe-inline'"
+
+
+class HeadAsGet:
+    """Answers HEAD for every GET address (status and headers of the GET, no body), as HTTP asks;
+    Litestar routes only the methods a handler names."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "HEAD":
+            await self.app(scope, receive, send)
+            return
+
+        async def without_body(message: Message) -> None:
+            if message["type"] == "http.response.body":
+                if message.get("more_body", False):
+                    return
+                message = {"type": "http.response.body", "body": b"", "more_body": False}
+            await send(message)
+
+        await self.app({**scope, "method": "GET"}, receive, without_body)
+
+
 async def security_headers(message: Message, scope: Scope) -> None:
-    """A `before_send` hook, so that every response gets these, 404s for unknown routes included."""
+    """A `before_send` hook, so that every response gets these, 404s for unknown routes included.
+
+    A page for a logged-in reader is never stored (not by the browser for Back after log-out, nor
+    by a proxy)."""
     if message["type"] == "http.response.start":
         out = MutableScopeHeaders.from_message(message)
-        out.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        is_svg = (out.get("content-type") or "").startswith("image/svg+xml")
+        out["Content-Security-Policy"] = SVG_CONTENT_SECURITY_POLICY if is_svg else CONTENT_SECURITY_POLICY
+        if scope.get("user") is not None:
+            out["Cache-Control"] = "no-store"
         out["X-Content-Type-Options"] = "nosniff"
         out["Referrer-Policy"] = "same-origin"
         out["X-Frame-Options"] = "DENY"
