@@ -12,6 +12,8 @@ axe-core (vendored) on it, failing on any WCAG 2.1 A/AA violation.
 
 from __future__ import annotations
 
+import fcntl
+import os
 import re
 import shutil
 import threading
@@ -47,8 +49,19 @@ DEMO_NEEDS = 60  # enough for filters, pages of results, rankings and the graph;
 
 @pytest.fixture(scope="session")
 def browser_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("browser-template") / "registry.db"
-    prepare(f"sqlite:///{path}", needs=DEMO_NEEDS)
+    """Made once for the whole run: pytest-xdist's workers share their parent temporary folder, and the
+    first to take the lock prepares the database there (half a minute of work saved per worker)."""
+    shared = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        shared = shared.parent
+    path = shared / "browser-template.db"
+    with open(shared / "browser-template.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not path.exists():
+            making = path.with_suffix(".making")
+            making.unlink(missing_ok=True)
+            prepare(f"sqlite:///{making}", needs=DEMO_NEEDS)
+            making.rename(path)
     return path
 
 
