@@ -145,12 +145,18 @@ def test_filter_export_and_save_a_view(open_context, look, later, tmp_path: Path
 
     # Save the view, then open it again from the list of views.
     page.goto(filtered)
-    page.locator("#view-name").fill("Infrastructure, submitted")
-    page.locator("form[action='/needs/views'] button[type=submit]").click()
-    view = page.get_by_role("link", name="Infrastructure, submitted")
-    expect(view).to_be_visible()
+
+    def saved_views():
+        views = page.locator("details.views")
+        if views.get_attribute("open") is None:
+            views.locator("summary").click()
+        return views
+
+    saved_views().get_by_label("Save this filter as").fill("Infrastructure, submitted")
+    saved_views().locator("form[action='/needs/views'] button[type=submit]").click()
+    expect(saved_views().get_by_role("link", name="Infrastructure, submitted")).to_be_visible()
     page.goto("/needs")
-    page.get_by_role("link", name="Infrastructure, submitted").click()
+    saved_views().get_by_role("link", name="Infrastructure, submitted").click()
     expect(page).to_have_url(re.compile(r"state=submitted"))
     expect(page.locator("#bulk-form tbody tr")).to_have_count(shown)
     look(page, "needs-view")

@@ -111,20 +111,25 @@ def test_explore_and_export_the_graph(open_context, look, later, tmp_path: Path)
     look(page, "graph-filtered")
     filtered = page.url
 
-    for extension in ("json", "graphml", "svg"):
+    def graphml() -> None:
+        page.goto(filtered)
+        saved = download(page, page.get_by_role("link", name="GraphML"), tmp_path)
+        assert saved.suffix == ".graphml", saved.name
+        tree = ElementTree.fromstring(saved.read_text(encoding="utf-8"))
+        assert tree.tag.endswith("graphml") and "IT och digital infrastruktur" in ElementTree.tostring(tree, "unicode")
 
-        def export(extension: str = extension) -> None:
-            page.goto(filtered)
-            saved = download(page, page.locator(f"main a[href*='/graph.{extension}']").first, tmp_path)
-            assert saved.suffix == f".{extension}", saved.name
-            text = saved.read_text(encoding="utf-8")
-            assert "IT och digital infrastruktur" in text, text[:300]
-            if extension == "json":
-                assert json.loads(text)["nodes"], text[:300]
-            elif extension == "graphml":
-                assert ElementTree.fromstring(text).tag.endswith("graphml")
-            else:
-                assert "<svg" in text
-
-        later(export, f"the graph saved as .{extension}")
+    later(graphml, "the graph saved as GraphML")
+    # The JSON and the SVG picture open in the browser, with the same filter.
+    for name, kind in (("Node-link JSON", "json"), ("Picture (SVG)", "svg+xml")):
+        page.goto(filtered)
+        with page.expect_response(re.compile(r"/graph\.(json|svg)\?.*area=\d+")) as opened:
+            page.get_by_role("link", name=name).click()
+        assert opened.value.ok and kind in opened.value.headers["content-type"]
+        body = opened.value.text()
+        assert "IT och digital infrastruktur" in body, body[:300]
+        if kind == "json":
+            assert json.loads(body)["nodes"]
+        else:
+            expect(page.locator("svg").first).to_be_visible()
+            look(page, "graph-svg", axe=False)
     later.verify()
