@@ -12,6 +12,7 @@ axe-core (vendored) on it, failing on any WCAG 2.1 A/AA violation.
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import os
 import re
@@ -24,6 +25,7 @@ from pathlib import Path
 import pytest
 import uvicorn
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+from playwright.sync_api import Error as PlaywrightError
 
 from registry.app import create_app
 from registry.config import PROJECT_ROOT, Settings
@@ -108,7 +110,9 @@ def storage_states(browser: Browser, base_url: str) -> dict[str, dict]:
 
 
 @pytest.fixture
-def open_context(browser: Browser, base_url: str, storage_states: dict[str, dict]) -> Iterator:
+def open_context(
+    browser: Browser, base_url: str, storage_states: dict[str, dict], request: pytest.FixtureRequest
+) -> Iterator:
     """`open_context("coordinator", language="en")` → a fresh browser context logged in as that role's demo
     account (the log-in happens once per role and test process). Closed after the test."""
     opened: list[BrowserContext] = []
@@ -131,7 +135,14 @@ def open_context(browser: Browser, base_url: str, storage_states: dict[str, dict
         return context
 
     yield make
-    for context in opened:
+    call = getattr(request.node, "call_report", None)
+    for number, context in enumerate(opened):
+        if call is not None and call.failed:  # what each open page showed when the test failed
+            for index, page in enumerate(context.pages):
+                folder = ARTIFACTS / re.sub(r"[^\w.-]+", "_", request.node.name)
+                folder.mkdir(parents=True, exist_ok=True)
+                with contextlib.suppress(PlaywrightError):  # best effort: the failure itself is reported
+                    page.screenshot(path=folder / f"failed-{number}-{index}.png", full_page=True)
         context.close()
 
 

@@ -154,6 +154,7 @@ def test_filter_export_and_save_a_view(open_context, look, later, tmp_path: Path
 
     saved_views().get_by_label("Save this filter as").fill("Infrastructure, submitted")
     saved_views().locator("form[action='/needs/views'] button[type=submit]").click()
+    expect(page.locator("details.views summary")).to_contain_text("(1)")
     expect(saved_views().get_by_role("link", name="Infrastructure, submitted")).to_be_visible()
     page.goto("/needs")
     saved_views().get_by_role("link", name="Infrastructure, submitted").click()

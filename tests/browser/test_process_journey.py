@@ -51,6 +51,7 @@ def test_appoint_team_mandate_raci_and_benefit(open_context, look, later, tmp_pa
     approve = page.get_by_role("button", name=re.compile(r"Approve version \d+"))
     version = re.search(r"\d+", approve.inner_text()).group(0)
     approve.click()
+    expect(approve).to_have_count(0)  # an approved version is final: nothing left to approve
     page.goto(PROCESS)
     expect(
         page.get_by_text(re.compile(rf"In force: version {version}, approved by Ingrid Processägare"))
@@ -120,16 +121,15 @@ def test_explore_and_export_the_graph(open_context, look, later, tmp_path: Path)
 
     later(graphml, "the graph saved as GraphML")
     # The JSON and the SVG picture open in the browser, with the same filter.
-    for name, kind in (("Node-link JSON", "json"), ("Picture (SVG)", "svg+xml")):
+    for name, kind in (("Node-link JSON", "json"), ("Picture (SVG)", "svg")):
         page.goto(filtered)
-        with page.expect_response(re.compile(r"/graph\.(json|svg)\?.*area=\d+")) as opened:
-            page.get_by_role("link", name=name).click()
-        assert opened.value.ok and kind in opened.value.headers["content-type"]
-        body = opened.value.text()
-        assert "IT och digital infrastruktur" in body, body[:300]
+        page.get_by_role("link", name=name).click()
+        page.wait_for_url(re.compile(rf"/graph\.{kind}\?.*area=\d+"))
         if kind == "json":
-            assert json.loads(body)["nodes"]
+            body = page.locator("body").inner_text()
+            assert json.loads(body)["nodes"], body[:300]
         else:
+            body = page.content()
             expect(page.locator("svg").first).to_be_visible()
-            look(page, "graph-svg", axe=False)
+        assert "IT och digital infrastruktur" in body, body[:300]
     later.verify()
