@@ -4,10 +4,15 @@ body, as a browser would; on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+import base64
+import contextlib
+import io
 import json
 import re
+import zlib
 from datetime import date
 
+import pandas as pd
 import pytest
 from sqlalchemy import func, select
 
@@ -123,7 +128,7 @@ def test_a_wrong_password_is_a_page_that_keeps_the_user_name(anonymous_client):
     assert response.headers["content-type"].startswith("text/html")
     page = parse(response.text)
     assert page.find("input", name="username").get("value") == "samordnare"
-    assert page.find(role="alert").text
+    assert page.find("main").find(role="alert").text
 
 
 def test_too_many_attempts_is_a_page(anonymous_client):
@@ -133,7 +138,7 @@ def test_too_many_attempts_is_a_page(anonymous_client):
             break
     assert response.status_code == 429
     assert response.headers["content-type"].startswith("text/html")
-    assert parse(response.text).find(role="alert").text
+    assert parse(response.text).find("main").find(role="alert").text
 
 
 def test_an_invalid_intake_is_a_page_that_keeps_what_was_typed(client):
@@ -353,7 +358,7 @@ def test_the_favicon_is_an_icon(anonymous_client):
     response = anonymous_client.get("/favicon.ico")
     assert response.status_code == 200 and response.headers["content-type"] == "image/x-icon"
     assert response.content[:4] == b"\x00\x00\x01\x00"  # the ICO file signature
-    assert parse(anonymous_client.get("/").text).find("link", rel="icon").get("href") == "/favicon.ico"
+    assert parse(anonymous_client.get("/").text).find("link", rel="icon").get("href") == "/static/favicon.ico"
 
 
 def test_head_answers_like_get_without_the_body(client):
@@ -464,3 +469,115 @@ def test_person_days_take_the_plural_of_their_number(language, one, two):
     assert catalogue.ngettext("%(days)s person-day", "%(days)s person-days", 2) % {"days": 2} == two
     for template in ("benefits/list.html", "decisions/_need_section.html"):
         assert 'ngettext("%(days)s person-day"' in (PROJECT_ROOT / "templates" / template).read_text()
+
+
+def test_the_graph_scripts_run_on_a_boosted_visit_and_start_once(client):
+    page = client.get("/graph").text
+    head, body = page.split("<body", 1)
+    assert "graph.js" not in head and "cytoscape" not in head  # htmx swaps only the body
+    main = parse(page).find("main")
+    sources = [script.get("src") for script in main.find_all("script")]
+    assert "/static/js/graph.js" in sources and any("cytoscape" in src for src in sources)
+    script = client.get("/static/js/graph.js").text
+    assert "window.registryGraph" in script and "destroy()" in script
+
+
+def test_an_unfiltered_needs_list_pushes_a_plain_address(client):
+    response = client.get("/needs", headers={"HX-Request": "true", "HX-Boosted": "true"})
+    assert response.headers["hx-push-url"] == "/needs"
+
+
+def test_the_intake_form_asks_for_the_institution_once(client):
+    client.cookies.set("registry_language", "en")
+    form = parse(client.get("/intake").text).find("form", action="/intake")
+    mentions = [
+        element.text
+        for element in form.find_all()
+        if element.tag in ("label", "p") and "institution" in element.text.lower() and "below" not in element.text
+    ]
+    assert len(mentions) == 1, mentions
+    assert form.find("select", name="raised_by_institution_id")
+
+
+def _pdf_text(content: bytes) -> str:
+    """The text drawing operators of a PDF's (Flate-compressed or plain) page streams."""
+    texts = []
+    for stream in re.findall(rb"stream\r?\n(.*?)endstream", content, re.S):
+        stream = stream.strip()
+        if stream.endswith(b"~>"):  # reportlab: ASCII85, then Flate
+            stream = base64.a85decode(stream[:-2].replace(b"\n", b""))
+        with contextlib.suppress(zlib.error):
+            stream = zlib.decompress(stream)
+        texts += [part.decode("latin-1") for part in re.findall(rb"\((.*?)\) Tj", stream)]
+    return " ".join(texts)
+
+
+def test_the_minutes_files_hold_whole_ranks_and_the_method_weights_and_capacity(database_url, client_as):
+    coordinator = client_as("coordinator")
+    coordinator.cookies.set("registry_language", "en")
+    need = _need(database_url)
+    meeting = _meeting(coordinator, database_url)
+    post_form(coordinator, f"/meetings/{meeting}/agenda", {"need_id": str(need)})
+    department = _first(database_url, m.Department.id, m.Department.slug == "it-och-digital-infrastruktur")
+    capacity = [("seen", ""), ("department_id", str(department)), ("available_days", "40")]
+    assert post_form(coordinator, f"/meetings/{meeting}/capacity", capacity).status_code == 303
+    assert post_form(coordinator, f"/meetings/{meeting}/close", {}).status_code == 303
+    pdf = coordinator.get(f"/meetings/{meeting}/minutes.pdf")
+    assert pdf.headers["content-type"] == "application/pdf"
+    text = _pdf_text(pdf.content)
+    assert "Method:" in text and "Goal shares:" in text and "Capacity in the period:" in text, text[:500]
+    assert " 40" in text.split("Capacity in the period:")[1]
+    rows = coordinator.get(f"/meetings/{meeting}/minutes.xlsx")
+    frame = pd.read_excel(io.BytesIO(rows.content))
+    ranks = [value for value in frame["Rank"] if not pd.isna(value)]
+    assert all(float(value).is_integer() for value in ranks)
+    assert "1.0" not in text
+
+
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [
+        ("sv", ("Prioritera nu", "Kommentar", "Utvecklingsbehov")),
+        ("en", ("Prioritise now", "Comment", "Development need")),
+    ],
+)
+def test_the_change_log_speaks_the_readers_language_not_internal_names(language, words):
+    from registry.changes.labels import field_label, object_type_label
+    from registry.changes.queries import readable
+    from registry.i18n import reset_language, set_language
+
+    token = set_language(language)
+    try:
+        advice, comment, need = words
+        assert readable("advice", "now", {}) == advice
+        assert object_type_label("need_comment") == comment and object_type_label("need") == need
+        assert field_label("clarified_need") != "clarified_need"
+        assert readable("capacity", [["2026-02-05", 4, None]], {}) == "2026-02-05 4 –"
+        assert readable("state", "ready", {}) not in ("ready", "")
+    finally:
+        reset_language(token)
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("sv", "45,1 · 2,5 · 7 · 2026-12-02 16:05"),
+        ("nb", "45,1 · 2,5 · 7 · 02.12.2026, 16:05"),
+        ("en", "45.1 · 2.5 · 7"),
+    ],
+)
+def test_numbers_and_dates_are_written_the_readers_way(language, expected):
+    from datetime import datetime
+
+    from registry.i18n import reset_language, set_language
+    from registry.web.templating import environment
+
+    template = environment().from_string("{{ a|decimal(1) }} · {{ b|decimal }} · {{ c|decimal }} · {{ when|datetime }}")
+    token = set_language(language)
+    try:
+        shown = template.render(a=45.123, b=2.5, c=7.0, when=datetime(2026, 12, 2, 16, 5))
+    finally:
+        reset_language(token)
+    assert shown.startswith(expected)
+    for page in ("priorities/backlog.html", "meetings/_ranking.html", "meetings/live.html", "meetings/minutes.html"):
+        assert '"%.1f"|format' not in (PROJECT_ROOT / "templates" / page).read_text(), page

@@ -96,7 +96,7 @@ def test_each_rater_scores_on_their_own_and_the_backlog_shows_mean_and_disagreem
     assert [(r[1], r[2]) for r in rows] == [(3, 3), (0, 2)]
     assert _changes(database_url, "need_score") == 3
     page = member.get(f"/needs/{need}/scores")
-    assert page.status_code == 200 and "1.5" in page.text  # the mean benefit (3 + 0) / 2
+    assert page.status_code == 200 and "1,5" in page.text  # the mean benefit (3 + 0) / 2, in Swedish
     backlog = member.get("/areas/infrastruktur/priorities")
     assert backlog.status_code == 200
     assert f"#{need} Gemensam lokalbokning" in backlog.text
@@ -210,8 +210,8 @@ def test_ahp_comparisons_set_the_goal_weights_and_warn_when_inconsistent(databas
     assert ("0.10" in page.text or "0,10" in page.text) and 'class="warning"' not in page.text
     area = _scalar(database_url, select(m.SupportArea.id).where(m.SupportArea.slug == "infrastruktur"))
     assert _sql(database_url, select(m.ScoringModel.goal_weighting).where(m.ScoringModel.area_id == area)) == [("ahp",)]
-    # The first goal, three times as important as each other: 3/7 = 42.9 %.
-    assert "42.9 %" in page.text
+    # The first goal, three times as important as each other: 3/7 = 42,9 % (in Swedish).
+    assert "42,9 %" in page.text
     contradictory = dict(consistent)
     contradictory[f"ahp_{goals[1]}_{goals[2]}"] = "9"
     contradictory[f"ahp_{goals[0]}_{goals[2]}"] = "1/9"

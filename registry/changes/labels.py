@@ -28,6 +28,20 @@ OBJECT_TYPES = {
     "benefit_measurement": _l("Measurement"),
     "recommendation": _l("Recommendation"),
     "line_decision": _l("Line decision"),
+    "need": _l("Development need"),
+    "need_comment": _l("Comment"),
+    "need_link": _l("Link between needs"),
+    "need_department": _l("Affected department"),
+    "need_transition": _l("Change of state"),
+    "saved_view": _l("Saved view"),
+    "dialogue_arena": _l("Dialogue arena"),
+    "dialogue_arena_participant": _l("Dialogue arena participant"),
+    "steering_group": _l("Steering group"),
+    "steering_group_member": _l("Steering-group member"),
+    "area_coordinator": _l("Coordinator"),
+    "department_capacity": _l("Capacity in the period"),
+    "meeting_attendee": _l("Attendee"),
+    "process_appointment": _l("Process responsible"),
 }
 
 _EXTRA_FIELDS = {
@@ -106,6 +120,7 @@ _PROCESS_EXTRA_FIELDS = {
 def _field_labels() -> dict:
     from registry.areas.services import AREA_FIELDS, DEPARTMENT_FIELDS
     from registry.benefits.services import BENEFIT_FIELDS, MEASUREMENT_FIELDS
+    from registry.needs.services import NEED_FIELDS
     from registry.people.services import ACCOUNT_FIELDS, PERSON_FIELDS
     from registry.processes.services import MANDATE_FIELDS, PROCESS_FIELDS, TEAM_FIELDS
 
@@ -114,7 +129,29 @@ def _field_labels() -> dict:
         labels.setdefault(spec.name, spec.label)
     for spec in PROCESS_FIELDS + TEAM_FIELDS + MANDATE_FIELDS + BENEFIT_FIELDS + MEASUREMENT_FIELDS:
         labels.setdefault(spec.name, spec.label)
+    for spec in NEED_FIELDS:
+        labels.setdefault(spec.name, spec.label)
     return labels
+
+
+def _value_labels() -> dict[str, dict[str, str]]:
+    """The words for the coded values a change record holds (`now` → "Prioritise now"), by field."""
+    from registry.decisions.services import decision_labels, recommendation_labels
+    from registry.needs.lifecycle import state_label
+    from registry.needs.models import NeedState
+
+    return {
+        "advice": recommendation_labels(),
+        "outcome": {**recommendation_labels(), **decision_labels()},
+        "state": {state.value: state_label(state) for state in NeedState},
+    }
+
+
+def value_label(key: str, value: object) -> str | None:
+    """The reader's word for a coded value, or None when the value is not a code."""
+    if isinstance(value, str):
+        return _value_labels().get(key, {}).get(value)
+    return None
 
 
 def object_type_label(name: str) -> str:

@@ -10,6 +10,7 @@ import pandas as pd
 from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from registry.changes.labels import value_label
 from registry.changes.models import ChangeRecord
 
 PAGE_SIZE = 50
@@ -197,4 +198,11 @@ def readable(key: str, value: Any, names: dict[tuple[str, int], str]) -> str:
         return ", ".join(names.get((kind, i), f"#{i}") for i in ids)
     if isinstance(value, bool):
         return "✓" if value else "✗"
+    if (word := value_label(key, value)) is not None:
+        return word
+    if isinstance(value, list):  # rows of a linked table: one per line, their fields side by side
+        return "; ".join(
+            " ".join("–" if part is None else str(part) for part in row) if isinstance(row, list) else str(row)
+            for row in value
+        )
     return str(value)

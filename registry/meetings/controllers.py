@@ -389,11 +389,27 @@ class MeetingPages(Controller):
             content, media, extension = minutes.xlsx(snapshot.data, words), XLSX, "xlsx"
         else:
             data = snapshot.data
+            criteria, methods = priority_labels.criteria(), priority_labels.methods()
+            weights = data["weights"]
+            # What the page's minutes show above the list: how it was ranked and with what capacity.
             facts = [
                 _("Date: %(date)s", date=data["meeting"]["held_on"]),
                 _("Attendees: %(names)s", names=", ".join(data["attendees"]) or "–"),
                 _("Closed: %(when)s", when=snapshot.created_at.strftime("%Y-%m-%d %H:%M")),
+                f"{_('Method')}: {methods.get(weights['method'], weights['method'])}; "
+                + ", ".join(f"{criteria.get(key, key)} {weight:g}" for key, weight in weights["criteria"].items()),
+                f"{_('Goal shares')}: "
+                + ", ".join(f"{goal['name']} {100 * goal['share']:.0f} %" for goal in weights["goals"]),
             ]
+            if data.get("capacity"):
+                facts.append(
+                    f"{_('Capacity in the period')}: "
+                    + ", ".join(
+                        f"{row['department']} {row['available']:g}"
+                        + (f" ({_('left')} {row['remaining']:g})" if row.get("remaining") is not None else "")
+                        for row in data["capacity"]
+                    )
+                )
             content = minutes.pdf(data, words, _("Minutes – %(title)s", title=data["meeting"]["title"]), facts)
             media, extension = "application/pdf", "pdf"
         return Response(

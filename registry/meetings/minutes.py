@@ -27,7 +27,7 @@ def items_frame(snapshot: Mapping[str, Any], words: Mapping[str, str]) -> pd.Dat
                 words["order"]: item["order"],
                 words["need"]: item["need_id"],
                 words["title"]: item["title"],
-                words["rank"]: item["rank"],
+                words["rank"]: _whole(item["rank"]),
                 words["score"]: None if item["score"] is None else round(item["score"], 1),
                 words["effort"]: item["effort_days"],
                 words["line"]: words["above"] if item["above"] else words["below"],
@@ -39,6 +39,11 @@ def items_frame(snapshot: Mapping[str, Any], words: Mapping[str, str]) -> pd.Dat
             }
         )
     return pd.DataFrame(rows)
+
+
+def _whole(value: Any) -> int | None:
+    """A rank is a whole number (pandas keeps it as a float beside missing ones)."""
+    return None if value is None or pd.isna(value) else int(value)
 
 
 def xlsx(snapshot: Mapping[str, Any], words: Mapping[str, str]) -> bytes:
@@ -60,18 +65,22 @@ def pdf(snapshot: Mapping[str, Any], words: Mapping[str, str], title: str, facts
     )
     styles = getSampleStyleSheet()
     small = styles["BodyText"].clone("small", fontSize=8, leading=10)
+    # Headers wrap between words only (never "Ord-er"), so their columns are made wide enough.
+    heading = small.clone("heading", fontSize=7.5, leading=9, splitLongWords=0)
     story: list[Any] = [Paragraph(escape(title), styles["Title"])]
     story += [Paragraph(escape(line), styles["BodyText"]) for line in facts]
     story.append(Spacer(1, 4 * mm))
     frame = items_frame(snapshot, words)
     if not frame.empty:
-        header = [Paragraph(f"<b>{escape(str(c))}</b>", small) for c in frame.columns]
+        header = [Paragraph(f"<b>{escape(str(c))}</b>", heading) for c in frame.columns]
         body = [
             [Paragraph(escape("" if pd.isna(v) else str(v)), small) for v in row]
             for row in frame.itertuples(index=False)
         ]
-        widths = [10, 14, 45, 12, 14, 16, 22, 18, 30, 26, 45, 45]
-        table = Table([header, *body], colWidths=[w * mm for w in widths], repeatRows=1)
+        # Relative widths, scaled to the page between its margins.
+        shares = [13, 11, 42, 11, 12, 20, 17, 16, 28, 28, 42, 42]
+        widths = [document.width * share / sum(shares) for share in shares]
+        table = Table([header, *body], colWidths=widths, repeatRows=1)
         table.setStyle(
             TableStyle(
                 [

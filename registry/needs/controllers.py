@@ -159,8 +159,10 @@ async def detail_page(
     )
 
 
-def _paged(query: str, **cursors: str) -> str:
-    return "&".join(part for part in (query, urlencode({k: v for k, v in cursors.items() if v})) if part)
+def _paged(path: str, query: str, **cursors: str) -> str:
+    """The list's address with its filter and the page's cursor (no bare `?`)."""
+    query = "&".join(part for part in (query, urlencode({k: v for k, v in cursors.items() if v})) if part)
+    return f"{path}?{query}" if query else path
 
 
 class NeedPages(Controller):
@@ -192,7 +194,7 @@ class NeedPages(Controller):
             context=context | {"fragment": request.headers.get("hx-target") == "needs-table"},
             # The address follows the filters and the page, so that Back, reload and a shared link
             # show the same list.
-            push_url=f"/needs?{_paged(need_filter.as_query(), after=after, before=before)}"
+            push_url=_paged("/needs", need_filter.as_query(), after=after, before=before)
             if request.headers.get("hx-request")
             else False,
         )

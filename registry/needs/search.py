@@ -27,8 +27,10 @@ def condition(term: str, dialect: str) -> ColumnElement[bool]:
     pattern = f"%{term.lower()}%"
     if dialect == "sqlite" and len(term) >= MIN_INDEXED_LENGTH:
         phrase = '"' + term.replace('"', '""') + '"'
-        matching = select(literal_column("rowid")).select_from(need_search).where(
-            literal_column(SEARCH_TABLE).op("MATCH")(phrase)
+        matching = (
+            select(literal_column("rowid"))
+            .select_from(need_search)
+            .where(literal_column(SEARCH_TABLE).op("MATCH")(phrase))
         )
         return Need.id.in_(matching)
     if dialect == "sqlite":

@@ -66,7 +66,8 @@ INTAKE_FIELDS = [
         _l("Who are you?"),
         required=True,
         max_length=200,
-        help=_l("Your name, and your institution or department."),
+        # The institution and department have fields of their own just below: asked once.
+        help=_l("Your name. Your institution or department is chosen below."),
     ),
     Field("raised_by_institution_id", _l("Your institution (if any)"), kind="choice", choices_key="institutions"),
     Field("raised_by_department_id", _l("Your department (if any)"), kind="choice", choices_key="departments"),

@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from babel.dates import format_datetime
+from babel.numbers import format_decimal
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.template.config import TemplateConfig
@@ -32,7 +33,16 @@ def _ngettext(singular: str, plural: str, n: int) -> str:
 def _format_datetime(value: datetime | None) -> str:
     if value is None:
         return ""
-    return format_datetime(value, "yyyy-MM-dd HH:mm", locale=current_language())
+    return format_datetime(value, "short", locale=current_language())
+
+
+def _decimal(value: Any, digits: int | None = None) -> str:
+    """A number as the reader writes it (decimal comma in Swedish and Norwegian): with exactly
+    `digits` decimals, or (None) as many as it has, up to three."""
+    if value is None or value != value:  # None or NaN
+        return "–"
+    pattern = "#,##0.###" if digits is None else "#,##0" + ("." + "0" * digits if digits else "")
+    return format_decimal(value, format=pattern, locale=current_language())
 
 
 def environment() -> Environment:
@@ -54,6 +64,7 @@ def environment() -> Environment:
         HTMX_FILE=HTMX_FILE,
     )
     env.filters["datetime"] = _format_datetime
+    env.filters["decimal"] = _decimal
     env.filters["object_type"] = object_type_label
     env.filters["field_label"] = field_label
     return env

@@ -5,6 +5,11 @@
 // and the tables hold everything.
 (function () {
   "use strict";
+  // htmx runs the page's scripts again on every boosted visit to /graph: the listeners are set once.
+  if (window.registryGraph) {
+    window.registryGraph.start();
+    return;
+  }
 
   var LABELLED = 40; // above this many departments, names show on pointing and for the chosen one
 
@@ -118,6 +123,7 @@
     if (!document.getElementById("__________cytoscape_stylesheet")) {
       document.head.appendChild(element("meta", null, { id: "__________cytoscape_stylesheet" }));
     }
+    if (current) current.destroy();
     var cy = window.cytoscape({
       container: container,
       elements: elements,
@@ -190,17 +196,37 @@
         cy.fit(undefined, 30);
       });
     }
+    // Labels stay readable (about 12 px on the screen) whatever the zoom that fits the graph.
+    function readableLabels() {
+      var size = Math.min(40, Math.max(11, 12 / cy.zoom()));
+      cy.style().selector("node").style({ "font-size": size, "text-max-width": 10 * size }).update();
+    }
+    readableLabels();
+    cy.on("zoom", readableLabels);
+    current = cy;
     container.dataset.ready = "true";
+  }
+
+  var current = null;
+
+  // A picture whose page was swapped away is taken down, so that its listeners do not run on.
+  function cleanUp() {
+    if (current && !document.body.contains(current.container())) {
+      current.destroy();
+      current = null;
+    }
   }
 
   function start() {
     var container = document.getElementById("graph-canvas");
+    cleanUp();
     if (!container || container.dataset.ready) return;
     if (!window.cytoscape) {
       var script = document.querySelector("script[src*='cytoscape']");
       if (script) script.addEventListener("load", start, { once: true });
       return;
     }
+    container.dataset.ready = "loading"; // one drawing per picture, however many loads fire
     fetch(container.dataset.source, { credentials: "same-origin", headers: { Accept: "application/json" } })
       .then(function (response) {
         if (!response.ok) throw new Error(String(response.status));
@@ -213,7 +239,9 @@
       });
   }
 
+  window.registryGraph = { start: start };
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
   else start();
   document.addEventListener("htmx:load", start);
+  document.addEventListener("htmx:afterSwap", cleanUp);
 })();
