@@ -67,13 +67,13 @@ def test_appoint_team_mandate_raci_and_benefit(open_context, look, later, tmp_pa
     cells.nth(0).select_option(label="A")
     cells.nth(1).select_option(label="A")
     row.get_by_role("button", name=f"Save {activity}").click()
-    expect(page.get_by_role("alert")).to_contain_text("exactly one A")
+    expect(page.locator("main").get_by_role("alert")).to_contain_text("exactly one A")
     expect(page.locator("tbody tr").first.locator("select[name=cells]").nth(1)).to_have_value(re.compile(":A$"))
     look(page, "raci-refused")
     row = page.locator("tbody tr").first
     row.locator("select[name=cells]").nth(1).select_option(label="R")
     row.get_by_role("button", name=f"Save {activity}").click()
-    expect(page.get_by_role("alert")).to_have_count(0)
+    expect(page.locator("main").get_by_role("alert")).to_have_count(0)
     expect(page.locator("tbody tr").first.locator("select[name=cells]").nth(0)).to_have_value(re.compile(":A$"))
 
     def raci_excel() -> None:

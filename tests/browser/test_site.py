@@ -55,7 +55,7 @@ def log_in(page: Page, username: str, password: str) -> None:
 def test_wrong_password_then_log_in_log_out_and_back(open_context, look, later) -> None:
     page = open_context().new_page()
     log_in(page, "samordnare", "not the password")
-    message = page.get_by_role("alert")
+    message = page.locator("main").get_by_role("alert")
     refusal = "Wrong user name or password, or the account is disabled."
     later(lambda: expect(message).to_have_text(refusal), "the log-in refusal is a page")
     later(lambda: expect(page.locator("#field-username")).to_have_value("samordnare"), "the user name is kept")
@@ -103,7 +103,10 @@ def test_core_forms_without_javascript(open_context, look, later) -> None:
     page = open_context("coordinator", javascript=False).new_page()
     page.goto("/intake")
     page.get_by_role("button", name="Send").click()
-    later(lambda: expect(page.get_by_role("alert")).to_contain_text("2 fields need correcting"), "the errors as a page")
+    later(
+        lambda: expect(page.locator("main").get_by_role("alert")).to_contain_text("2 fields need correcting"),
+        "the errors as a page",
+    )
     look(page, "intake-errors", axe=False)
     page.goto("/intake")
     page.get_by_label("What do you need?").fill("Printing in the library without JavaScript")

@@ -123,7 +123,9 @@ def test_score_meet_close_and_decide(open_context, look, later, tmp_path: Path) 
     second_screen.get_by_label("Rationale").fill("Wait for the new booking system.")
     second_screen.get_by_role("button", name="Save", exact=True).click()
     later(
-        lambda: expect(second_screen.get_by_role("alert")).to_contain_text(re.compile("saved|changed", re.I)),
+        lambda: expect(second_screen.locator("main").get_by_role("alert")).to_contain_text(
+            re.compile("saved|changed", re.I)
+        ),
         "the conflicting save shows its message",
     )
     later(
