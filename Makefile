@@ -22,7 +22,7 @@ run: $(STAMP)
 # The whole suite, browser tests included; scripts/test-prerequisites first installs PostgreSQL and
 # Chromium from Debian when they are missing (as root), or says the one command to run.
 test: $(STAMP)
-	scripts/test-prerequisites
+	bash scripts/test-prerequisites
 	$(BIN)/pytest -n 2 --dist worksteal -m "not browser"
 	$(BIN)/pytest -n 2 -m browser
 

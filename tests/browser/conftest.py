@@ -12,6 +12,9 @@ axe-core (vendored) on it, failing on any WCAG 2.1 A/AA violation.
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
+import os
 import re
 import shutil
 import threading
@@ -48,8 +51,19 @@ DEMO_NEEDS = 60  # enough for filters, pages of results, rankings and the graph;
 
 @pytest.fixture(scope="session")
 def browser_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("browser-template") / "registry.db"
-    prepare(f"sqlite:///{path}", needs=DEMO_NEEDS)
+    """Made once for the whole run: pytest-xdist's workers share their parent temporary folder, and the
+    first to take the lock prepares the database there (half a minute of work saved per worker)."""
+    shared = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        shared = shared.parent
+    path = shared / "browser-template.db"
+    with open(shared / "browser-template.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not path.exists():
+            making = path.with_suffix(".making")
+            making.unlink(missing_ok=True)
+            prepare(f"sqlite:///{making}", needs=DEMO_NEEDS)
+            making.rename(path)
     return path
 
 
@@ -96,13 +110,15 @@ def storage_states(browser: Browser, base_url: str) -> dict[str, dict]:
 
 
 @pytest.fixture
-def open_context(browser: Browser, base_url: str, storage_states: dict[str, dict]) -> Iterator:
+def open_context(
+    browser: Browser, base_url: str, storage_states: dict[str, dict], request: pytest.FixtureRequest
+) -> Iterator:
     """`open_context("coordinator", language="en")` → a fresh browser context logged in as that role's demo
     account (the log-in happens once per role and test process). Closed after the test."""
     opened: list[BrowserContext] = []
 
     def make(role: str = "anonymous", *, language: str = "en", javascript: bool = True, **options) -> BrowserContext:
-        username = ROLE_ACCOUNTS[role]
+        username = ROLE_ACCOUNTS.get(role, role)  # a role, or any demo user name
         settings = {
             "base_url": base_url,
             "locale": {"sv": "sv-SE", "nb": "nb-NO", "en": "en-GB"}[language],
@@ -119,7 +135,14 @@ def open_context(browser: Browser, base_url: str, storage_states: dict[str, dict
         return context
 
     yield make
-    for context in opened:
+    call = getattr(request.node, "call_report", None)
+    for number, context in enumerate(opened):
+        if call is not None and call.failed:  # what each open page showed when the test failed
+            for index, page in enumerate(context.pages):
+                folder = ARTIFACTS / re.sub(r"[^\w.-]+", "_", request.node.name)
+                folder.mkdir(parents=True, exist_ok=True)
+                with contextlib.suppress(PlaywrightError):  # best effort: the failure itself is reported
+                    page.screenshot(path=folder / f"failed-{number}-{index}.png", full_page=True)
         context.close()
 
 
@@ -191,7 +214,7 @@ class Later:
     def __call__(self, check, what: str) -> None:
         try:
             check()
-        except (AssertionError, PlaywrightError, ValueError, OSError) as failure:
+        except Exception as failure:  # noqa: BLE001 - any failed check is reported at the end
             self.failures.append(f"{what}: {type(failure).__name__}: {(str(failure) or '?').splitlines()[0]}")
 
     def verify(self) -> None:
@@ -200,7 +223,26 @@ class Later:
 
 
 @pytest.fixture
-def later() -> Iterator[Later]:
+def later(request: pytest.FixtureRequest) -> Iterator[Later]:
     checks = Later()
     yield checks
-    checks.verify()
+    call = getattr(request.node, "call_report", None)
+    if call is None or call.passed:  # a test that failed already says so; don't report twice
+        checks.verify()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
+    report = yield
+    if report.when == "call":
+        item.call_report = report
+    return report
+
+
+def download(page: Page, link, folder: Path) -> Path:
+    """Click `link` and keep the file the browser saves, under the name the registry gave it."""
+    with page.expect_download(timeout=5_000) as started:
+        link.click()
+    path = folder / started.value.suggested_filename
+    started.value.save_as(path)
+    return path

@@ -13,6 +13,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from registry.spreadsheets import CSV_SEPARATOR
+from tests.browser.conftest import download
 
 pytestmark = pytest.mark.browser
 
@@ -107,7 +108,7 @@ def test_coordinator_clarifies_routes_and_readies(open_context, look, later) -> 
     later.verify()
 
 
-def test_filter_export_and_save_a_view(open_context, look, later) -> None:
+def test_filter_export_and_save_a_view(open_context, look, later, tmp_path: Path) -> None:
     page = open_context("coordinator").new_page()
     page.goto("/needs")
     look(page, "needs")
@@ -121,32 +122,42 @@ def test_filter_export_and_save_a_view(open_context, look, later) -> None:
     for index in range(shown):
         expect(rows.nth(index)).to_contain_text("Submitted")
     look(page, "needs-filtered")
+    filtered = page.url
 
     # The exports carry the filter: exactly the rows on the page.
     def csv_export() -> None:
-        with page.expect_download() as download:
-            page.get_by_role("link", name="Export CSV").click()
-        exported = pd.read_csv(download.value.path(), sep=CSV_SEPARATOR, encoding="utf-8-sig")
+        page.goto(filtered)
+        saved = download(page, page.get_by_role("link", name="Export CSV"), tmp_path)
+        assert saved.suffix == ".csv", saved.name
+        exported = pd.read_csv(saved, sep=CSV_SEPARATOR, encoding="utf-8-sig")
         assert len(exported) == shown, f"the CSV has {len(exported)} rows, the page shows {shown}"
         assert set(exported["state"]) == {"submitted"}, set(exported["state"])
 
     def excel_export() -> None:
-        with page.expect_download() as download:
-            page.get_by_role("link", name="Export Excel").click()
-        assert download.value.suggested_filename.endswith(".xlsx")
-        sheet = openpyxl.load_workbook(download.value.path()).active
+        page.goto(filtered)
+        saved = download(page, page.get_by_role("link", name="Export Excel"), tmp_path)
+        assert saved.suffix == ".xlsx", saved.name
+        sheet = openpyxl.load_workbook(saved).active
         assert sheet.max_row - 1 == shown, f"the workbook has {sheet.max_row - 1} rows, the page shows {shown}"
 
     later(csv_export, "the CSV export holds the filtered needs")
     later(excel_export, "the Excel export holds the filtered needs")
 
     # Save the view, then open it again from the list of views.
-    page.locator("#view-name").fill("Infrastructure, submitted")
-    page.locator("form[action='/needs/views'] button[type=submit]").click()
-    view = page.get_by_role("link", name="Infrastructure, submitted")
-    expect(view).to_be_visible()
+    page.goto(filtered)
+
+    def saved_views():
+        views = page.locator("details.views")
+        if views.get_attribute("open") is None:
+            views.locator("summary").click()
+        return views
+
+    saved_views().get_by_label("Save this filter as").fill("Infrastructure, submitted")
+    saved_views().locator("form[action='/needs/views'] button[type=submit]").click()
+    expect(page.locator("details.views summary")).to_contain_text("(1)")
+    expect(saved_views().get_by_role("link", name="Infrastructure, submitted")).to_be_visible()
     page.goto("/needs")
-    page.get_by_role("link", name="Infrastructure, submitted").click()
+    saved_views().get_by_role("link", name="Infrastructure, submitted").click()
     expect(page).to_have_url(re.compile(r"state=submitted"))
     expect(page.locator("#bulk-form tbody tr")).to_have_count(shown)
     look(page, "needs-view")
@@ -160,9 +171,9 @@ def test_import_a_file_with_a_bad_row(open_context, look, later, tmp_path: Path)
     look(page, "import")
 
     def template_downloads() -> None:
-        with page.expect_download(timeout=5_000) as download:
-            page.get_by_role("link", name="Download an empty Excel template").click()
-        header = [cell.value for cell in openpyxl.load_workbook(download.value.path()).active[1]]
+        saved = download(page, page.get_by_role("link", name="Download an empty Excel template"), tmp_path)
+        assert saved.suffix == ".xlsx", saved.name
+        header = [cell.value for cell in openpyxl.load_workbook(saved).active[1]]
         assert "title" in header and "description" in header, header
 
     later(template_downloads, "the Excel template is saved as a file")
