@@ -187,12 +187,7 @@ class Prepared:
 
 
 async def _ranked(session: AsyncSession, flt: queries.BacklogFilter) -> Prepared:
-    goals = await queries.goals_in_force(session)
-    models = await queries.scoring_models(session)
-    data = await queries.backlog(session, flt)
-    area_ids = {None, *(int(a) for a in data.needs["area_id"].dropna().unique())}
-    weights = {area_id: queries.weights_of(queries.model_for(models, area_id), goals) for area_id in area_ids}
-    ranked = backlog.rank_backlog(data.needs, data.ratings, [goal.id for goal in goals], weights)
+    ranked, goals, models = await services.ranked_backlog(session, flt)
     if flt.verdict:
         ranked.table = ranked.table[ranked.table["verdict"] == flt.verdict]
     return Prepared(ranked, goals, models, flt)

@@ -19,7 +19,7 @@ from registry.db import models as m
 from registry.forms import Field, FormErrors, clean
 from registry.i18n import gettext as _
 from registry.i18n import lazy_gettext as _l
-from registry.priorities import scoring
+from registry.priorities import backlog, queries, scoring
 from registry.priorities.models import GoalWeighting, NeedScore, ScoringMethod, ScoringModel, StrategicGoal, Strategy
 from registry.priorities.queries import BACKLOG_STATES
 
@@ -320,3 +320,13 @@ async def example_strategy(session: AsyncSession, strategy: Mapping[str, Any]) -
             message="seed",
         )
     return created
+
+
+async def ranked_backlog(session: AsyncSession, flt: queries.BacklogFilter) -> tuple[backlog.Ranked, list, dict]:
+    """The backlog ranked, each area's needs by its own scoring model: (ranked, goals in force, models)."""
+    goals = await queries.goals_in_force(session)
+    models = await queries.scoring_models(session)
+    data = await queries.backlog(session, flt)
+    area_ids = {None, *(int(a) for a in data.needs["area_id"].dropna().unique())}
+    weights = {area_id: queries.weights_of(queries.model_for(models, area_id), goals) for area_id in area_ids}
+    return backlog.rank_backlog(data.needs, data.ratings, [goal.id for goal in goals], weights), goals, models
