@@ -24,6 +24,7 @@ from registry.accounts.middleware import AuthenticationMiddleware
 from registry.areas.api import AreaApi, DepartmentApi
 from registry.areas.controllers import OrganisationAdmin, OrganisationPages
 from registry.benefits.controllers import BenefitPages
+from registry.calendars.controllers import CalendarPages
 from registry.changes.controllers import ChangeLogPages
 from registry.config import Settings, async_url, get_settings
 from registry.decisions.controllers import DecisionPages
@@ -89,6 +90,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             StartPages,
             NotificationPages,
             FollowUpPages,
+            CalendarPages,
             OrganisationPages,
             OrganisationAdmin,
             AccountPages,
