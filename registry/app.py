@@ -28,6 +28,7 @@ from registry.calendars.controllers import CalendarPages
 from registry.changes.controllers import ChangeLogPages
 from registry.config import Settings, async_url, get_settings
 from registry.decisions.controllers import DecisionPages
+from registry.followup.api import FollowUpApi
 from registry.followup.controllers import FollowUpPages
 from registry.graph.controllers import GraphPages
 from registry.health import health
@@ -35,6 +36,7 @@ from registry.meetings.controllers import MeetingPages
 from registry.needs.api import NeedApi
 from registry.needs.controllers import IntakePages, NeedPages
 from registry.needs.transfer_controllers import NeedTransferPages
+from registry.notifications.api import NotificationApi
 from registry.notifications.controllers import NotificationPages
 from registry.notifications.events import NOTIFIER, Notifier
 from registry.notifications.mail import Mailer
@@ -103,6 +105,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             ProcessPages,
             BenefitPages,
             NeedApi,
+            NotificationApi,
+            FollowUpApi,
             StrategyPages,
             StrategyAdmin,
             PriorityPages,

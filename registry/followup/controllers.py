@@ -16,8 +16,9 @@ from registry.accounts.guards import logged_in
 from registry.benefits.words import status_labels
 from registry.db import models as m
 from registry.decisions.services import decision_labels
-from registry.followup import chart, documents, figures, pack
-from registry.followup.load import Filter, frames
+from registry.followup import chart, documents, pack
+from registry.followup.load import Filter
+from registry.followup.service import compute
 from registry.i18n import gettext as _
 from registry.needs.labels import channel_labels
 from registry.needs.lifecycle import state_label
@@ -32,20 +33,6 @@ def milestone_labels() -> dict[str, str]:
         "decision": _("Intake to decision"),
         "done": _("Intake to done"),
     }
-
-
-async def compute(session: AsyncSession, flt: Filter, today: date) -> dict[str, Any]:
-    loaded = await frames(session, flt, today)
-    return figures.compute(
-        loaded.needs,
-        loaded.transitions,
-        loaded.moves,
-        loaded.decisions,
-        loaded.benefits,
-        today=today,
-        states=[s.value for s in NeedState],
-        statuses=list(status_labels()),
-    )
 
 
 def labelled(figs: dict[str, Any]) -> dict[str, Any]:
