@@ -19,6 +19,9 @@ from registry.db import models as m
 MEASURED = [
     "/",
     "/overview",
+    "/notifications",
+    "/follow-up",
+    "/calendar",
     "/areas",
     "/departments",
     "/areas/styrning",
