@@ -39,7 +39,7 @@ def _entries(rows) -> list[feed.Entry]:
 def _ics(content: bytes, stem: str) -> Response[bytes]:
     return Response(
         content=content,
-        media_type="text/calendar; charset=utf-8",
+        media_type="text/calendar",  # Litestar adds the charset
         headers={"Content-Disposition": f'inline; filename="{stem}.ics"', "Cache-Control": "private, max-age=300"},
     )
 
