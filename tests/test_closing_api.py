@@ -53,14 +53,23 @@ def test_follow_and_unfollow_a_need(client_as, database_url):
 
 
 def test_follow_up_figures(client_as, database_url):
-    for title, state in (("Ett", "submitted"), ("Två", "submitted"), ("Tre", "ready")):
+    ids = [
         scalar(database_url, insert_need(_area(database_url), title, state))
+        for title, state in (("Ett", "submitted"), ("Två", "submitted"), ("Tre", "ready"))
+    ]
     viewer = client_as("viewer")
+    # "Tre" is bounced to another area and back: moved twice, as the change log tells.
+    admin = client_as("admin")
+    for slug in ("utbildning", "infrastruktur"):
+        moved = admin.post(
+            f"/needs/{ids[2]}/field", data={"field": "owning_area_id", "owning_area_id": str(_area(database_url, slug))}
+        )
+        assert moved.status_code == 303
     figures = viewer.get("/api/v1/follow-up").json()
     cells = {(c["row"], c["column"]): c["value"] for c in figures["by_state_and_area"]}
     assert cells == {("submitted", "VSO för infrastruktur"): 2, ("ready", "VSO för infrastruktur"): 1}
     assert [lt["milestone"] for lt in figures["lead_times"]] == ["recommendation", "decision", "done"]
-    assert {s["value"]: s["needs"] for s in figures["moves"]}["0"] == 3
+    assert {s["value"]: s["needs"] for s in figures["moves"]} == {"0": 2, "1": 0, "2": 1, "3+": 0}
     assert figures["disagreement"] == {"shared": 0, "split": 0, "share": 0.0, "pairs": []}
     other = viewer.get(f"/api/v1/follow-up?area={_area(database_url, 'utbildning')}").json()
     assert other["by_state_and_area"] == []
