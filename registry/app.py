@@ -23,11 +23,13 @@ from registry.areas.api import AreaApi, DepartmentApi
 from registry.areas.controllers import OrganisationAdmin, OrganisationPages
 from registry.benefits.api import BenefitApi
 from registry.benefits.controllers import BenefitPages
+from registry.calendars.controllers import CalendarPages
 from registry.changes.controllers import ChangeLogPages
 from registry.config import Settings, get_settings
 from registry.db.engine import create_engine
 from registry.decisions.api import DecisionApi
 from registry.decisions.controllers import DecisionPages
+from registry.followup.api import FollowUpApi
 from registry.followup.controllers import FollowUpPages
 from registry.graph.api import GraphApi
 from registry.graph.controllers import GraphPages
@@ -37,6 +39,7 @@ from registry.meetings.controllers import MeetingPages
 from registry.needs.api import NeedApi
 from registry.needs.controllers import IntakePages, NeedPages
 from registry.needs.transfer_controllers import NeedTransferPages
+from registry.notifications.api import NotificationApi
 from registry.notifications.controllers import NotificationPages
 from registry.notifications.events import NOTIFIER, Notifier
 from registry.notifications.mail import Mailer
@@ -83,6 +86,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
                     StartPages,
                     NotificationPages,
                     FollowUpPages,
+                    CalendarPages,
                     OrganisationPages,
                     OrganisationAdmin,
                     AccountPages,
@@ -108,6 +112,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             ),
             # The JSON API (/api/v1) and /health: every route in the OpenAPI document.
             NeedApi,
+            NotificationApi,
+            FollowUpApi,
             MeetingApi,
             PriorityApi,
             DecisionApi,

@@ -119,7 +119,7 @@ def test_figures_of_an_empty_registry_are_empty_not_errors():
     figs = figures.compute(
         empty,
         pd.DataFrame(columns=["need_id", "to_state", "on"]),
-        pd.DataFrame(columns=["need_id", "moves"]),
+        pd.DataFrame({"need_id": [7], "moves": [2]}),  # a need outside the choice
         pd.DataFrame(columns=["id", "need_id", "department", "outcome"]),
         pd.DataFrame(columns=["id", "status"]),
         today=D("2026-03-11"),
@@ -128,6 +128,7 @@ def test_figures_of_an_empty_registry_are_empty_not_errors():
     )
     assert figs["lead_times"]["needs"].tolist() == [0, 0, 0]
     assert figs["disagreement"]["shared"] == 0 and figs["oldest"].empty
+    assert figs["moves"]["needs"].tolist() == [0, 0, 0, 0]
 
 
 def _area(url, slug):

@@ -315,3 +315,16 @@ def test_email_waits_while_the_server_is_down_and_is_sent_once_when_it_is_back(m
     assert again == 0
     time.sleep(1.5)  # a retry round passes
     assert len(smtp.inbox.to("lasare@demo.invalid")) == 1
+
+
+def test_needs_registered_outside_the_app_are_followed_by_their_submitters_too(database_url):
+    """Scripts and the demo loader tell nobody, but the submitter still follows the need."""
+    from registry.needs.demo import load_demo_needs
+    from tests.test_needs_demo import run
+
+    assert run(database_url, lambda session: load_demo_needs(session, 25)) == 25
+    submitted = sql(database_url, select(m.Need.id, m.Need.submitted_by_id).where(m.Need.submitted_by_id.is_not(None)))
+    assert submitted
+    followers = set(sql(database_url, select(m.NeedFollower.need_id, m.NeedFollower.person_id)))
+    assert {(need, person) for need, person in submitted} <= followers
+    assert scalar(database_url, select(func.count()).select_from(m.Notification)) == 0

@@ -20,6 +20,9 @@ from registry.db import models as m
 MEASURED = [
     "/",
     "/overview",
+    "/notifications",
+    "/follow-up",
+    "/calendar",
     "/areas",
     "/departments",
     "/areas/styrning",

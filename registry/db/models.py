@@ -16,6 +16,7 @@ from registry.areas.models import (
     VsoModel,
 )
 from registry.benefits.models import Benefit, BenefitType, Frequency, Measurement
+from registry.calendars.models import CalendarFeed
 from registry.changes.models import ChangeAction, ChangeRecord
 from registry.db.base import Base, metadata
 from registry.decisions.models import DecisionOutcome, LineDecision, Recommendation, RecommendationOutcome
@@ -72,6 +73,7 @@ from registry.processes.models import (
 )
 
 __all__ = [
+    "CalendarFeed",
     "NeedFollower",
     "Notification",
     "NotificationKind",

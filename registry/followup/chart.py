@@ -31,13 +31,14 @@ def bars(values: pd.Series | pd.DataFrame, *, title: str, y_label: str, empty: s
     frame = values.to_frame() if isinstance(values, pd.Series) else values
     bottom = None
     labels = [str(label) for label in frame.index]
+    positions = list(range(len(labels)))
     for n, column in enumerate(frame.columns):
-        axes.bar(labels, frame[column], bottom=bottom, color=COLOURS[n % len(COLOURS)], label=str(column))
+        axes.bar(positions, frame[column], bottom=bottom, color=COLOURS[n % len(COLOURS)], label=str(column))
         bottom = frame[column] if bottom is None else bottom + frame[column]
+    axes.set_xticks(positions, labels, rotation=35, ha="right")
     if len(frame.columns) > 1:
         axes.legend(loc="upper right")
     axes.set_ylabel(y_label)
-    axes.tick_params(axis="x", labelrotation=30)
     axes.grid(True, axis="y", color="#dddddd", linewidth=0.6)
     return _svg(figure)
 

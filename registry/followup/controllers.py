@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import io
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import pandas as pd
 from litestar import Controller, MediaType, Request, get
-from litestar.exceptions import NotFoundException
+from litestar.exceptions import NotFoundException, ValidationException
 from litestar.response import Response, Template
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -17,8 +16,9 @@ from registry.accounts.guards import logged_in
 from registry.benefits.words import status_labels
 from registry.db import models as m
 from registry.decisions.services import decision_labels
-from registry.followup import chart, figures
-from registry.followup.load import Filter, frames
+from registry.followup import chart, documents, pack
+from registry.followup.load import Filter
+from registry.followup.service import compute
 from registry.i18n import gettext as _
 from registry.needs.labels import channel_labels
 from registry.needs.lifecycle import state_label
@@ -33,20 +33,6 @@ def milestone_labels() -> dict[str, str]:
         "decision": _("Intake to decision"),
         "done": _("Intake to done"),
     }
-
-
-async def compute(session: AsyncSession, flt: Filter, today: date) -> dict[str, Any]:
-    loaded = await frames(session, flt, today)
-    return figures.compute(
-        loaded.needs,
-        loaded.transitions,
-        loaded.moves,
-        loaded.decisions,
-        loaded.benefits,
-        today=today,
-        states=[s.value for s in NeedState],
-        statuses=list(status_labels()),
-    )
 
 
 def labelled(figs: dict[str, Any]) -> dict[str, Any]:
@@ -116,9 +102,9 @@ def picture(name: str, figs: dict[str, Any]) -> bytes:
     raise NotFoundException()
 
 
-def export_xlsx(figs: dict[str, Any]) -> bytes:
-    buffer = io.BytesIO()
-    sheets = {
+def sections(figs: dict[str, Any]) -> dict[str, pd.DataFrame]:
+    """The figures as named tables, for Excel and PDF."""
+    return {
         _("Needs by state"): figs["by_state"],
         _("Lead times"): figs["lead_times"],
         _("Lead time by month"): figs["trend"],
@@ -131,10 +117,21 @@ def export_xlsx(figs: dict[str, Any]) -> bytes:
         _("Disagreement"): figs["disagreeing_pairs"],
         _("Benefits"): figs["benefits"],
     }
-    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        for name, frame in sheets.items():
-            frame.to_excel(writer, sheet_name=name[:31])
-    return buffer.getvalue()
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _download(content: bytes, extension: str, stem: str) -> Response[bytes]:
+    return Response(
+        content=content,
+        media_type=XLSX if extension == "xlsx" else "application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="{stem}.{extension}"'},
+    )
+
+
+def _extension(path: str) -> str:
+    return path.rsplit(".", 1)[-1]
 
 
 class FollowUpPages(Controller):
@@ -159,6 +156,7 @@ class FollowUpPages(Controller):
                 "errors": errors,
                 "areas": [tuple(a) for a in areas],
                 "query": request.url.query or "",
+                "this_year": date.today().year,
                 "figs": figs,
                 "tables": {
                     "by_state": table(figs["by_state"], _("State")),
@@ -193,8 +191,61 @@ class FollowUpPages(Controller):
     @get("/follow-up/export.xlsx", name="follow_up_export")
     async def export(self, request: Request, db_session: AsyncSession) -> Response[bytes]:
         _flt, _errors, figs = await self._figures(request, db_session)
-        return Response(
-            content=export_xlsx(figs),
-            media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            headers={"Content-Disposition": f'attachment; filename="{_("follow-up")}-{date.today().isoformat()}.xlsx"'},
+        stem = _("follow-up")
+        return _download(documents.workbook(sections(figs)), "xlsx", f"{stem}-{date.today().isoformat()}")
+
+    @get(["/follow-up/pack.xlsx", "/follow-up/pack.pdf"], name="steering_pack")
+    async def steering_pack(self, request: Request, db_session: AsyncSession) -> Response[bytes]:
+        """One area's steering-group pack for a period (by default the last 90 days)."""
+        flt, errors = Filter.from_query(request.query_params)
+        area = await db_session.get(m.SupportArea, flt.area) if flt.area is not None else None
+        problems = [
+            {"key": key, "message": _("Not a valid value: %(value)s", value=value)} for key, value in errors.items()
+        ]
+        if area is None and "area" not in errors:
+            problems.append({"key": "area", "message": _("Choose the area the pack is for.")})
+        today = date.today()
+        start, end = flt.raised_from or today - timedelta(days=90), flt.raised_to or today
+        if end < start:
+            problems.append({"key": "to", "message": _("The period ends before it starts.")})
+        if problems:
+            raise ValidationException(detail=_("The pack could not be made."), extra=problems)
+        made = await pack.steering_pack(db_session, area, start, end, today)
+        extension = _extension(request.url.path)
+        content = (
+            documents.workbook(made.sections)
+            if extension == "xlsx"
+            else documents.pdf(made.title, made.facts, made.sections, _("Nothing in this period."))
         )
+        stem = _("steering-group-pack")
+        return _download(content, extension, f"{stem}-{area.slug}-{start.isoformat()}-{end.isoformat()}")
+
+    @get(["/follow-up/report.xlsx", "/follow-up/report.pdf"], name="yearly_report")
+    async def yearly_report(self, request: Request, db_session: AsyncSession) -> Response[bytes]:
+        """The whole model's follow-up for the needs raised in one year (by default this year)."""
+        text = (request.query_params.get("year") or str(date.today().year)).strip()
+        if not (text.isdigit() and 2000 <= int(text) <= 2100):
+            raise ValidationException(
+                detail=_("The report could not be made."),
+                extra=[{"key": "year", "message": _("A year from 2000 to 2100, for example 2026.")}],
+            )
+        year = int(text)
+        figs = labelled(await compute(db_session, Filter(None, date(year, 1, 1), date(year, 12, 31)), date.today()))
+        extension = _extension(request.url.path)
+        title = _("Follow-up of the VSO model %(year)d", year=year)
+        facts = [
+            _("Needs raised in %(year)d: where they are now and how they were handled.", year=year),
+            _(
+                "%(split)d of %(shared)d needs decided by two or more departments were split "
+                "(one approves while another rejects or defers).",
+                split=figs["disagreement"]["split"],
+                shared=figs["disagreement"]["shared"],
+            ),
+        ]
+        content = (
+            documents.workbook(sections(figs))
+            if extension == "xlsx"
+            else documents.pdf(title, facts, sections(figs), _("No data for this choice."))
+        )
+        stem = _("follow-up")
+        return _download(content, extension, f"{stem}-{year}")

@@ -83,7 +83,8 @@ def waiting(needs: pd.DataFrame, today: date, states: list[str], oldest: int = 1
 
 def moves(needs: pd.DataFrame, moved: pd.DataFrame) -> pd.DataFrame:
     """How many needs were moved between areas or departments 0, 1, 2 or 3+ times, and their share."""
-    counts = needs[["id"]].merge(moved, how="left", left_on="id", right_on="need_id")["moves"].fillna(0).astype(int)
+    times = dict(zip(moved["need_id"], moved["moves"], strict=True))
+    counts = pd.Series([int(times.get(need_id, 0)) for need_id in needs["id"]], dtype=int)
     bucket = counts.clip(upper=3).map(lambda n: "3+" if n == 3 else str(n))
     table = bucket.value_counts().reindex(["0", "1", "2", "3+"], fill_value=0).to_frame("needs")
     total = int(table["needs"].sum())

@@ -22,7 +22,8 @@ from registry.decisions.services import recommendation_labels, recommendation_re
 from registry.forms import FormErrors
 from registry.i18n import gettext as _
 from registry.meetings import minutes, ranking, services
-from registry.meetings.models import Forced, Forum, Meeting, MeetingSnapshot
+from registry.meetings.labels import forum_labels
+from registry.meetings.models import Forced, Meeting, MeetingSnapshot
 from registry.needs.controllers import state_labels
 from registry.priorities import labels as priority_labels
 from registry.priorities import queries as priority_queries
@@ -34,10 +35,6 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 def _principal(request: Request):
     return request.scope.get("user")
-
-
-def forum_labels() -> dict[str, str]:
-    return {Forum.steering_group.value: _("Steering group"), Forum.dialogue_arena.value: _("Dialogue arena")}
 
 
 def line_labels() -> dict[str, str]:

@@ -57,11 +57,14 @@ def _note(session: Session, happened: Happened) -> None:
 
 @event.listens_for(Session, "after_flush")
 def _after_flush(session: Session, _context) -> None:
-    if NOTIFIER not in session.info:
-        return
+    # Who follows what is kept on every write path (scripts and imports too); telling people only
+    # where the app's sessions carry a notifier.
+    telling = NOTIFIER in session.info
     actor = current_actor.get()
     base: dict[str, Any] = {"actor": actor.name} if actor.person_id else {}
     for obj in session.new:
+        if not telling and not isinstance(obj, (m.Need, m.NeedTransition)):
+            continue
         if isinstance(obj, m.NeedTransition) and obj.from_state is not None:
             data = base | {"to_state": obj.to_state.value, "comment": obj.comment}
             if obj.to_state is NeedState.merged:
@@ -91,7 +94,7 @@ def _after_flush(session: Session, _context) -> None:
         elif isinstance(obj, m.Mandate) and not obj.is_approved:
             data = base | {"version": obj.version}
             _note(session, Happened(K.mandate_awaits, process_id=obj.process_id, data=data, actor_id=actor.person_id))
-    for obj in session.dirty:
+    for obj in session.dirty if telling else ():
         if isinstance(obj, m.Need):
             added = inspect(obj).attrs.owning_area_id.history.added
             if added and added[0] is not None:
@@ -112,7 +115,7 @@ def _forget(session: Session, _previous) -> None:
 def _before_commit(session: Session) -> None:
     notifier: Notifier | None = session.info.get(NOTIFIER)
     pending: list[Happened] = session.info.pop(PENDING, [])
-    if notifier is None or not pending:
+    if not pending:
         return
     told = _tell(session, notifier, pending)
     if told:
@@ -126,8 +129,9 @@ def _after_commit(session: Session) -> None:
         notifier.wake()
 
 
-def _tell(session: Session, notifier: Notifier, pending: list[Happened]) -> int:
-    """Write the notifications (and e-mails) for what happened. Returns the number of e-mails queued."""
+def _tell(session: Session, notifier: Notifier | None, pending: list[Happened]) -> int:
+    """Keep the follows, and (with a notifier) write the notifications and e-mails for what happened.
+    Returns the number of e-mails queued."""
     need_ids = {h.need_id for h in pending if h.need_id is not None}
     needs = {
         row.id: row
@@ -152,6 +156,8 @@ def _tell(session: Session, notifier: Notifier, pending: list[Happened]) -> int:
     for need_id, into in merged_into.items():
         if into is not None:
             _follow(session, into, followers[need_id])
+    if notifier is None:
+        return 0
     into_titles = dict(
         session.execute(select(m.Need.id, m.Need.title).where(m.Need.id.in_([i for i in merged_into.values() if i])))
         .tuples()

@@ -8,7 +8,6 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
-import anyio
 import pandas as pd
 from litestar import Controller, Request, Response, get, post
 from litestar.exceptions import NotFoundException
@@ -19,7 +18,6 @@ from registry.accounts.guards import admin, logged_in
 from registry.areas import services as areas
 from registry.changes import queries as change_queries
 from registry.db import models as m
-from registry.db.versioned import VersionedCache
 from registry.forms import FormErrors
 from registry.i18n import gettext as _
 from registry.needs import queries as need_queries
@@ -189,31 +187,13 @@ class Prepared:
     flt: queries.BacklogFilter
 
 
-RANKINGS = VersionedCache()  # the ranked backlogs, kept until the registry changes
-
-
 async def _ranked(session: AsyncSession, flt: queries.BacklogFilter) -> Prepared:
-    """The ranked backlog for the filter: kept between views until something it depends on changes
-    (registry.db.versioned); ranking and its 200 simulated weightings run off the event loop."""
-
-    async def compute() -> Prepared:
-        goals = await queries.goals_in_force(session)
-        models = await queries.scoring_models(session)
-        data = await queries.backlog(session, whole)
-        area_ids = {None, *(int(a) for a in data.needs["area_id"].dropna().unique())}
-        weights = {area_id: queries.weights_of(queries.model_for(models, area_id), goals) for area_id in area_ids}
-        ranked = await anyio.to_thread.run_sync(
-            lambda: backlog.rank_backlog(data.needs, data.ratings, [goal.id for goal in goals], weights)
-        )
-        return Prepared(ranked, goals, models, whole)
-
-    whole = replace(flt, verdict="")
-    prepared = await RANKINGS.get(session, whole, compute)
-    if not flt.verdict:
-        return replace(prepared, flt=flt)
-    table = prepared.ranked.table
-    ranked = replace(prepared.ranked, table=table[table["verdict"] == flt.verdict])
-    return replace(prepared, ranked=ranked, flt=flt)
+    """The ranked backlog for the filter (kept between views by the service); a verdict filter picks
+    from the whole ranking, so the ranks stay those of the whole backlog."""
+    ranked, goals, models = await services.ranked_backlog(session, replace(flt, verdict=""))
+    if flt.verdict:
+        ranked = replace(ranked, table=ranked.table[ranked.table["verdict"] == flt.verdict])
+    return Prepared(ranked, goals, models, flt)
 
 
 def _page_number(request: Request) -> int:

@@ -8,6 +8,7 @@ from datetime import date
 from fractions import Fraction
 from typing import Any
 
+import anyio
 from litestar.exceptions import PermissionDeniedException
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -16,10 +17,11 @@ from registry.accounts.principal import Principal
 from registry.changes import service as changes
 from registry.changes.models import ChangeAction
 from registry.db import models as m
+from registry.db.versioned import VersionedCache
 from registry.forms import Field, FormErrors, clean
 from registry.i18n import gettext as _
 from registry.i18n import lazy_gettext as _l
-from registry.priorities import scoring
+from registry.priorities import backlog, queries, scoring
 from registry.priorities.models import GoalWeighting, NeedScore, ScoringMethod, ScoringModel, StrategicGoal, Strategy
 from registry.priorities.queries import BACKLOG_STATES
 
@@ -326,3 +328,27 @@ async def example_strategy(session: AsyncSession, strategy: Mapping[str, Any]) -
             message="seed",
         )
     return created
+
+
+RANKINGS = VersionedCache()  # the ranked backlogs, kept until the registry changes
+
+
+async def ranked_backlog(session: AsyncSession, flt: queries.BacklogFilter) -> tuple[backlog.Ranked, list, dict]:
+    """The backlog ranked, each area's needs by its own scoring model: (ranked, goals in force, models).
+
+    Kept between views until something it depends on changes (registry.db.versioned); the ranking and
+    its 200 simulated weightings run off the event loop. The result is shared: callers never change it
+    in place (`dataclasses.replace` makes a filtered copy)."""
+
+    async def compute() -> tuple[backlog.Ranked, list, dict]:
+        goals = await queries.goals_in_force(session)
+        models = await queries.scoring_models(session)
+        data = await queries.backlog(session, flt)
+        area_ids = {None, *(int(a) for a in data.needs["area_id"].dropna().unique())}
+        weights = {area_id: queries.weights_of(queries.model_for(models, area_id), goals) for area_id in area_ids}
+        ranked = await anyio.to_thread.run_sync(
+            lambda: backlog.rank_backlog(data.needs, data.ratings, [goal.id for goal in goals], weights)
+        )
+        return ranked, goals, models
+
+    return await RANKINGS.get(session, flt, compute)

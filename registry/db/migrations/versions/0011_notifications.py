@@ -1,4 +1,5 @@
-"""notifications: in the registry and by e-mail (outbox), followers, preferences, a person's language
+"""notifications: in the registry and by e-mail (outbox), followers, preferences, a person's language;
+secret calendar links
 
 Revision ID: 0011
 Revises: 0010
@@ -93,12 +94,24 @@ def upgrade() -> None:
     with op.batch_alter_table('outbox_email', schema=None) as batch_op:
         batch_op.create_index('ix_outbox_email_pending', ['sent_at', 'next_attempt_at', 'id'], unique=False)
 
+    op.create_table('calendar_feed',
+    sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('person_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('token_hash', sa.String(length=64), nullable=False),
+    sa.Column('created_at', advanced_alchemy.types.datetime.DateTimeUTC(timezone=True), nullable=False),
+    sa.Column('updated_at', advanced_alchemy.types.datetime.DateTimeUTC(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['person_id'], ['person.id'], name=op.f('fk_calendar_feed_person_id_person'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_calendar_feed')),
+    sa.UniqueConstraint('person_id', name=op.f('uq_calendar_feed_person_id')),
+    sa.UniqueConstraint('token_hash', name=op.f('uq_calendar_feed_token_hash'))
+    )
     with op.batch_alter_table('person', schema=None) as batch_op:
         batch_op.add_column(sa.Column('language', sa.String(length=8), nullable=True))
 
 
 
 def downgrade() -> None:
+    op.drop_table('calendar_feed')
     with op.batch_alter_table('person', schema=None) as batch_op:
         batch_op.drop_column('language')
 

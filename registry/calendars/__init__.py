@@ -1,0 +1,1 @@
+"""iCalendar feeds of steering-group and dialogue-arena meetings, per area and per person."""
