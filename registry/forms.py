@@ -159,6 +159,16 @@ def clean(fields: list[Field], raw: Mapping[str, Any], *, partial: bool = False)
     return values
 
 
+def text_problem(text: str, limit: int) -> str | None:
+    """Why a free text cannot be stored, or None: a NUL character (PostgreSQL refuses it in text) or more
+    than `limit` characters."""
+    if "\x00" in text:
+        return _("Contains a character that is not allowed.")
+    if len(text) > limit:
+        return _("At most %(limit)d characters (you typed %(count)d).", limit=limit, count=len(text))
+    return None
+
+
 def _as_id(value: Any) -> int:
     """A row id as typed or sent; one no database column can hold is wrong input, not a server error."""
     number = int(value)

@@ -199,7 +199,7 @@ BAD_AREA_BODIES = {
     "slug in use": ({"name": "VSO för lokaler", "slug": "utbildning"}, "slug"),
     "slug the pages use": ({"name": "VSO för lokaler", "slug": "new"}, "slug"),
     "unknown department": ({"name": "VSO för lokaler", "department_ids": [999999]}, "department_ids"),
-    "department id beyond any database": ({"name": "VSO för lokaler", "department_ids": [2**64]}, "department_ids"),
+    "department id beyond any database": ({"name": "VSO för lokaler", "department_ids": [2**63]}, "department_ids[0]"),
     "department id not a number": ({"name": "VSO för lokaler", "department_ids": ["hr"]}, "department_ids[0]"),
     "departments not a list": ({"name": "VSO för lokaler", "department_ids": 3}, "department_ids"),
     "unknown responsible head": ({"name": "VSO för lokaler", "responsible_head_id": 999999}, "responsible_head_id"),

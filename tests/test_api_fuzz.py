@@ -31,7 +31,7 @@ from tests.conftest import ROLE_ACCOUNTS, fresh_database
 
 EXAMPLES = int(os.environ.get("REGISTRY_FUZZ_EXAMPLES", "2"))
 # The quick run (`make test`) fuzzes on SQLite; the long run (`make fuzz`) on both databases.
-ENGINES = ["sqlite", "postgresql"] if EXAMPLES >= 50 else ["sqlite"]
+ENGINES = os.environ.get("REGISTRY_FUZZ_ENGINES", "sqlite,postgresql" if EXAMPLES >= 50 else "sqlite").split(",")
 CHECKS = [schemathesis.checks.not_a_server_error, status_code_conformance, content_type_conformance]
 CHECKS.append(response_schema_conformance)
 

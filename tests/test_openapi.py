@@ -109,3 +109,15 @@ def test_ids_in_paths_and_bodies_are_bounded_to_64_bits(document):
     assert (need_id["minimum"], need_id["maximum"]) == (1, float(2**63 - 1))  # Litestar writes the bound as a float
     decision = document["components"]["schemas"]["DecisionIn"]["properties"]["department_id"]
     assert (decision["minimum"], decision["maximum"]) == (1, float(2**63 - 1))
+
+
+def test_every_staff_read_refuses_a_visitor_with_401(app, document):
+    """What the document says about security holds: without a session, every staff read is a 401 problem."""
+    with TestClient(app) as client:
+        for path, method, operation in _operations(document):
+            if method != "get" or {} in operation["security"]:
+                continue
+            url = re.sub(r"\{slug\}", "antagning", re.sub(r"\{\w+_id\}|\{version\}", "1", path))
+            response = client.get(url)
+            assert response.status_code == 401, (url, response.status_code)
+            assert response.headers["content-type"].startswith("application/problem+json")

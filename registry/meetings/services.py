@@ -21,7 +21,7 @@ from registry.changes import service as changes
 from registry.changes.models import ChangeAction
 from registry.db import models as m
 from registry.decisions.services import recommendation_refusal
-from registry.forms import Field, FormErrors, clean
+from registry.forms import Field, FormErrors, clean, text_problem
 from registry.i18n import gettext as _
 from registry.i18n import lazy_gettext as _l
 from registry.meetings.models import (
@@ -450,8 +450,8 @@ def _advice_change(raw: Mapping[str, Any]) -> ItemChange:
     if advice and not rationale:
         errors["rationale"] = _("Give the reason for the recommendation; it goes into the minutes.")
     for name, text in (("notes", notes), ("rationale", rationale)):
-        if len(text) > 10_000:
-            errors[name] = _("At most %(limit)d characters (you typed %(count)d).", limit=10_000, count=len(text))
+        if problem := text_problem(text, 10_000):
+            errors[name] = problem
     if errors:
         raise FormErrors(errors)
     return ItemChange({"notes": notes, "advice": Advice(advice) if advice else None, "rationale": rationale}, "")
@@ -465,6 +465,8 @@ def _force_change(raw: Mapping[str, Any]) -> ItemChange:
         errors["forced"] = _("Choose from the list.")
     if forced and not reason:
         errors["force_reason"] = _("Say why the need is forced in or out; it goes into the minutes.")
+    elif problem := text_problem(reason, 10_000):
+        errors["force_reason"] = problem
     if errors:
         raise FormErrors(errors)
     return ItemChange({"forced": Forced(forced) if forced else None, "force_reason": reason if forced else ""}, "")

@@ -7,6 +7,7 @@ from datetime import date, datetime
 import msgspec
 from litestar import Controller, Request, delete, get, patch, post, put
 from litestar.exceptions import NotFoundException
+from litestar.params import Parameter
 from msgspec import UNSET, UnsetType
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -16,7 +17,7 @@ from registry.areas.schemas import sent
 from registry.db import models as m
 from registry.needs import queries, services
 from registry.needs.models import Need
-from registry.web.api import READ, STAFF, STAFF_WRITE, WRITE, BodyId, PathId
+from registry.web.api import READ, STAFF, STAFF_WRITE, WRITE, BodyId, PathId, QueryId, refuse_query
 
 
 class NeedDepartmentOut(msgspec.Struct):
@@ -191,8 +192,27 @@ class NeedApi(Controller):
         responses=READ,
         security=STAFF,
     )
-    async def list_needs(self, request: Request, db_session: AsyncSession, after: str = "") -> NeedPageOut:
-        result = await queries.page(db_session, queries.NeedFilter.from_query(request.query_params), after)
+    async def list_needs(
+        self,
+        request: Request,
+        db_session: AsyncSession,
+        after: str = "",
+        q: str = "",
+        area: QueryId = None,
+        department: QueryId = None,
+        institution: QueryId = None,
+        submitted_by: QueryId = None,
+        states: list[str] | None = Parameter(query="state", default=None),
+        kind: str = "",
+        tag: str = "",
+        raised_from: date | None = Parameter(query="from", default=None),
+        raised_to: date | None = Parameter(query="to", default=None),
+        sort: str = "newest",
+    ) -> NeedPageOut:
+        # The typed parameters document and bound the filters; NeedFilter reads them as the /needs table does.
+        need_filter = queries.NeedFilter.from_query(request.query_params)
+        refuse_query(need_filter.errors)
+        result = await queries.page(db_session, need_filter, after)
         return NeedPageOut([need_out(n) for n in result.needs], result.total, result.total_capped, result.next_cursor)
 
     @get("/{need_id:int}", operation_id="getNeed", summary="One need", responses=READ, security=STAFF)

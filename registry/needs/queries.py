@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload, selectinload
 
 from registry.db import models as m
+from registry.forms import MAX_ID
 from registry.needs import search
 from registry.needs.models import Need, NeedArea, NeedDepartment, NeedKind, NeedLink, NeedState, NeedTag
 
@@ -172,6 +173,8 @@ def _decode(cursor: str, column: Any) -> tuple[Any, int] | None:
             value = datetime.fromisoformat(value)
         elif column is Need.state:
             value = NeedState(value)
+        if not 0 < int(need_id) <= MAX_ID:
+            return None  # no need has such an id; the database would refuse the number
         return value, int(need_id)
     except Exception:  # noqa: BLE001 - a damaged cursor just starts from the first page
         return None

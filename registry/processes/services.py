@@ -17,7 +17,7 @@ from registry.accounts.principal import Principal
 from registry.changes import service as changes
 from registry.changes.models import ChangeAction
 from registry.db import models as m
-from registry.forms import MAX_ID, Field, FormErrors, clean, slugify
+from registry.forms import MAX_ID, Field, FormErrors, clean, slugify, text_problem
 from registry.i18n import gettext as _
 from registry.i18n import lazy_gettext as _l
 from registry.processes import raci
@@ -426,8 +426,8 @@ def _activity_name(raw: Any, errors: dict[str, str]) -> str:
     name = " ".join(str(raw or "").split())
     if not name:
         errors["name"] = _("This field is required.")
-    elif len(name) > 200:
-        errors["name"] = _("At most %(limit)d characters (you typed %(count)d).", limit=200, count=len(name))
+    elif problem := text_problem(name, 200):
+        errors["name"] = problem
     return name
 
 

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from typing import Annotated
 
 import msgspec
+from litestar import Request
 from litestar.exceptions import ValidationException
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.openapi.spec import Components, SecurityScheme
@@ -39,6 +40,19 @@ def refuse_query(errors: Mapping[str, str]) -> None:
                 {"key": name, "message": _("Not a possible value: %(value)s", value=value)}
                 for name, value in errors.items()
             ],
+        )
+
+
+def refuse_nul(request: Request) -> None:
+    """No database text holds a NUL character (PostgreSQL refuses it): one in the address or the query
+    string is a bad request naming where it is, not a server error. (Bodies are checked field by field.)"""
+    found = [name for name, value in request.query_params.multi_items() if "\x00" in name or "\x00" in value]
+    if "\x00" in request.url.path:
+        found.insert(0, "path")
+    if found:
+        raise ValidationException(
+            detail=_("The values sent do not have the expected form."),
+            extra=[{"key": name, "message": _("Contains a character that is not allowed.")} for name in found],
         )
 
 
