@@ -159,11 +159,11 @@ def clean(fields: list[Field], raw: Mapping[str, Any], *, partial: bool = False)
     return values
 
 
-def text_problem(text: str, limit: int) -> str | None:
-    """Why a free text cannot be stored, or None: a NUL character (PostgreSQL refuses it in text) or more
-    than `limit` characters."""
-    if "\x00" in text:
-        return _("Contains a character that is not allowed.")
+def free_text_problem(text: str, limit: int, *, multiline: bool = True) -> str | None:
+    """Why a free text (a comment, a note, a name) cannot be stored, or None: control characters as in
+    `text_problem` (a NUL among them, which PostgreSQL refuses in text) or more than `limit` characters."""
+    if problem := text_problem(text, multiline=multiline):
+        return problem
     if len(text) > limit:
         return _("At most %(limit)d characters (you typed %(count)d).", limit=limit, count=len(text))
     return None

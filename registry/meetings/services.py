@@ -21,7 +21,7 @@ from registry.changes import service as changes
 from registry.changes.models import ChangeAction
 from registry.db import models as m
 from registry.decisions.services import recommendation_refusal
-from registry.forms import Field, FormErrors, clean, text_problem
+from registry.forms import Field, FormErrors, clean, free_text_problem
 from registry.i18n import gettext as _
 from registry.i18n import lazy_gettext as _l
 from registry.meetings.models import (
@@ -450,7 +450,7 @@ def _advice_change(raw: Mapping[str, Any]) -> ItemChange:
     if advice and not rationale:
         errors["rationale"] = _("Give the reason for the recommendation; it goes into the minutes.")
     for name, text in (("notes", notes), ("rationale", rationale)):
-        if problem := text_problem(text, 10_000):
+        if problem := free_text_problem(text, 10_000):
             errors[name] = problem
     if errors:
         raise FormErrors(errors)
@@ -465,7 +465,7 @@ def _force_change(raw: Mapping[str, Any]) -> ItemChange:
         errors["forced"] = _("Choose from the list.")
     if forced and not reason:
         errors["force_reason"] = _("Say why the need is forced in or out; it goes into the minutes.")
-    elif problem := text_problem(reason, 10_000):
+    elif problem := free_text_problem(reason, 10_000):
         errors["force_reason"] = problem
     if errors:
         raise FormErrors(errors)

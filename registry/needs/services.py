@@ -15,7 +15,7 @@ from registry.accounts.principal import Principal
 from registry.changes import service as changes
 from registry.changes.models import ChangeAction
 from registry.db import models as m
-from registry.forms import Field, FormErrors, clean, text_problem
+from registry.forms import Field, FormErrors, clean, free_text_problem
 from registry.i18n import gettext as _
 from registry.i18n import lazy_gettext as _l
 from registry.needs import lifecycle
@@ -312,7 +312,7 @@ async def transition(
         raise FormErrors(
             {"state": _("The line decides: each affected department's head records their decision on the need.")}
         )
-    if problem := text_problem(comment, 5000):
+    if problem := free_text_problem(comment, 5000):
         raise FormErrors({"comment": problem})
     before = await changes.snapshot(session, need)
     session.add(
@@ -375,7 +375,7 @@ async def add_comment(session: AsyncSession, principal: Principal | None, need: 
     text = (body or "").strip()
     if not text:
         raise FormErrors({"body": _("This field is required.")})
-    if problem := text_problem(text, 10000):
+    if problem := free_text_problem(text, 10000):
         raise FormErrors({"body": problem})
     comment = NeedComment(need_id=need.id, author_id=principal.person_id, author_name=principal.name, body=text)
     session.add(comment)

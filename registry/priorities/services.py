@@ -18,7 +18,7 @@ from registry.changes import service as changes
 from registry.changes.models import ChangeAction
 from registry.db import models as m
 from registry.db.versioned import VersionedCache
-from registry.forms import Field, FormErrors, clean, text_problem
+from registry.forms import Field, FormErrors, clean, free_text_problem
 from registry.i18n import gettext as _
 from registry.i18n import lazy_gettext as _l
 from registry.priorities import backlog, queries, scoring
@@ -281,7 +281,7 @@ async def save_score(
         else:
             values[name] = int(text)
     comment = str(raw.get("comment", "") or "").strip()
-    if problem := text_problem(comment, 2000):
+    if problem := free_text_problem(comment, 2000):
         errors["comment"] = problem
     if errors:
         raise FormErrors(errors)

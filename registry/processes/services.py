@@ -17,7 +17,7 @@ from registry.accounts.principal import Principal
 from registry.changes import service as changes
 from registry.changes.models import ChangeAction
 from registry.db import models as m
-from registry.forms import MAX_ID, Field, FormErrors, clean, slugify, text_problem
+from registry.forms import MAX_ID, Field, FormErrors, clean, free_text_problem, slugify
 from registry.i18n import gettext as _
 from registry.i18n import lazy_gettext as _l
 from registry.processes import raci
@@ -426,7 +426,7 @@ def _activity_name(raw: Any, errors: dict[str, str]) -> str:
     name = " ".join(str(raw or "").split())
     if not name:
         errors["name"] = _("This field is required.")
-    elif problem := text_problem(name, 200):
+    elif problem := free_text_problem(name, 200, multiline=False):
         errors["name"] = problem
     return name
 
