@@ -21,7 +21,16 @@ from registry.config import Settings, sync_url
 from registry.db import models as m
 from tests.database import scalar
 
-GROWING = ("need", "need_department", "need_tag", "need_transition", "need_score", "change_record", "need_area")
+GROWING = (
+    "need",
+    "need_department",
+    "need_tag",
+    "need_transition",
+    "need_score",
+    "change_record",
+    "need_area",
+    "person",
+)
 
 
 def _pages(url: str) -> list[str]:

@@ -70,12 +70,11 @@ async def choices(session: AsyncSession) -> dict[str, list[tuple[Any, str]]]:
     institutions = (
         await session.execute(select(m.Institution.id, m.Institution.name).order_by(m.Institution.name))
     ).all()
-    people = (await session.execute(select(m.Person.id, m.Person.name).order_by(m.Person.name))).all()
+    # No list of people: no needs form chooses one, and at national scale it is thousands of rows.
     return {
         "areas": [tuple(r) for r in areas],
         "departments": [tuple(r) for r in departments],
         "institutions": [tuple(r) for r in institutions],
-        "people": [tuple(r) for r in people],
         "channels": list(channel_labels().items()),
         "kinds": list(kind_labels().items()),
         "states": list(state_labels().items()),
