@@ -64,17 +64,20 @@ def state_labels() -> dict[str, str]:
     return {state.value: lifecycle.state_label(state) for state in NeedState}
 
 
-async def choices(session: AsyncSession) -> dict[str, list[tuple[Any, str]]]:
+async def choices(session: AsyncSession, *, people: bool = False) -> dict[str, list[tuple[Any, str]]]:
+    """The lists the needs pages choose from. Only the full need form chooses a person (who raised
+    it): at national scale that is thousands of rows, so the other pages go without."""
     areas = (await session.execute(select(m.SupportArea.id, m.SupportArea.name).order_by(m.SupportArea.name))).all()
     departments = (await session.execute(select(m.Department.id, m.Department.name).order_by(m.Department.name))).all()
     institutions = (
         await session.execute(select(m.Institution.id, m.Institution.name).order_by(m.Institution.name))
     ).all()
-    # No list of people: no needs form chooses one, and at national scale it is thousands of rows.
+    found = select(m.Person.id, m.Person.name).order_by(m.Person.name)
     return {
         "areas": [tuple(r) for r in areas],
         "departments": [tuple(r) for r in departments],
         "institutions": [tuple(r) for r in institutions],
+        "people": [tuple(r) for r in (await session.execute(found)).all()] if people else [],
         "channels": list(channel_labels().items()),
         "kinds": list(kind_labels().items()),
         "states": list(state_labels().items()),
@@ -195,7 +198,7 @@ class NeedPages(Controller):
             title=_("Log a development need"),
             fields=services.NEED_FIELDS,
             values={"other_area_ids": [], "kind": NeedKind.development_project.value, "channel": "other"},
-            choices=await choices(db_session),
+            choices=await choices(db_session, people=True),
             action="/needs/new",
             cancel_url="/needs",
         )
@@ -210,7 +213,7 @@ class NeedPages(Controller):
                 title=_("Log a development need"),
                 fields=services.NEED_FIELDS,
                 values=values,
-                choices=await choices(db_session),
+                choices=await choices(db_session, people=True),
                 action="/needs/new",
                 cancel_url="/needs",
                 errors=errors,
@@ -243,7 +246,7 @@ class NeedPages(Controller):
             title=_("Edit need #%(id)d", id=need.id),
             fields=services.NEED_FIELDS,
             values=values,
-            choices=await choices(db_session),
+            choices=await choices(db_session, people=True),
             action=f"/needs/{need.id}/edit",
             cancel_url=f"/needs/{need.id}",
         )
@@ -259,7 +262,7 @@ class NeedPages(Controller):
                 title=_("Edit need #%(id)d", id=need.id),
                 fields=services.NEED_FIELDS,
                 values=values,
-                choices=await choices(db_session),
+                choices=await choices(db_session, people=True),
                 action=f"/needs/{need.id}/edit",
                 cancel_url=f"/needs/{need.id}",
                 errors=errors,
