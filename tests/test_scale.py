@@ -80,3 +80,39 @@ def _now():
     from sqlalchemy import func
 
     return func.now()
+
+
+def test_generate_grows_the_register_and_scores_the_backlog(database_url, monkeypatch):
+    import pytest
+    from sqlalchemy import func, select
+
+    from registry.cli import main
+    from registry.config import get_settings
+    from registry.db import models as m
+    from tests.database import scalar
+
+    monkeypatch.setenv("REGISTRY_DATABASE_URL", database_url)
+    get_settings.cache_clear()
+    try:
+        with pytest.raises(SystemExit):
+            main(["needs", "generate", "5", "--people", "-1"])
+        options = ["--departments=12", "--areas=8", "--people=60", "--goals=7", "--scored=6", "--raters=3"]
+        assert main(["needs", "generate", "200", "--seed=3", *options]) == 0
+    finally:
+        get_settings.cache_clear()
+
+    def count(column, *where):
+        return scalar(database_url, select(func.count(column)).where(*where))
+
+    assert count(m.Department.id) == 12 and count(m.SupportArea.id) == 8 and count(m.StrategicGoal.id) == 7
+    assert count(m.Person.id) >= 60
+    # Every department in an area, every area with a steering group of at least five named members.
+    assert count(m.Department.id, m.Department.id.not_in(select(m.AreaMembership.department_id))) == 0
+    members = select(m.SteeringGroup.area_id).join(m.SteeringGroupMember).group_by(m.SteeringGroup.area_id)
+    assert scalar(database_url, select(func.count()).select_from(members.having(func.count() >= 5).subquery())) == 8
+    # Six needs of the backlog, each scored by three of its area's steering group on every goal.
+    assert count(func.distinct(m.NeedScore.need_id)) == 6 and count(m.NeedScore.id) == 18
+    alignment = scalar(database_url, select(m.NeedScore.alignment).limit(1))
+    assert len(alignment) == 7
+    # One change record for the register, one for the needs, one for the scores.
+    assert count(m.ChangeRecord.id, m.ChangeRecord.message.like("generated%")) == 3

@@ -56,18 +56,20 @@ def state_labels() -> dict[str, str]:
     return {state.value: lifecycle.state_label(state) for state in NeedState}
 
 
-async def choices(session: AsyncSession) -> dict[str, list[tuple[Any, str]]]:
+async def choices(session: AsyncSession, *, people: bool = False) -> dict[str, list[tuple[Any, str]]]:
+    """The lists the needs pages choose from. Only the full need form chooses a person (who raised
+    it): at national scale that is thousands of rows, so the other pages go without."""
     areas = (await session.execute(select(m.SupportArea.id, m.SupportArea.name).order_by(m.SupportArea.name))).all()
     departments = (await session.execute(select(m.Department.id, m.Department.name).order_by(m.Department.name))).all()
     institutions = (
         await session.execute(select(m.Institution.id, m.Institution.name).order_by(m.Institution.name))
     ).all()
-    people = (await session.execute(select(m.Person.id, m.Person.name).order_by(m.Person.name))).all()
+    found = select(m.Person.id, m.Person.name).order_by(m.Person.name)
     return {
         "areas": [tuple(r) for r in areas],
         "departments": [tuple(r) for r in departments],
         "institutions": [tuple(r) for r in institutions],
-        "people": [tuple(r) for r in people],
+        "people": [tuple(r) for r in (await session.execute(found)).all()] if people else [],
         "channels": list(channel_labels().items()),
         "kinds": list(kind_labels().items()),
         "states": list(state_labels().items()),
@@ -201,7 +203,7 @@ class NeedPages(Controller):
             title=_("Log a development need"),
             fields=services.NEED_FIELDS,
             values={"other_area_ids": [], "kind": NeedKind.development_project.value, "channel": "other"},
-            choices=await choices(db_session),
+            choices=await choices(db_session, people=True),
             action="/needs/new",
             cancel_url="/needs",
         )
@@ -216,7 +218,7 @@ class NeedPages(Controller):
                 title=_("Log a development need"),
                 fields=services.NEED_FIELDS,
                 values=values,
-                choices=await choices(db_session),
+                choices=await choices(db_session, people=True),
                 action="/needs/new",
                 cancel_url="/needs",
                 errors=errors,
@@ -249,7 +251,7 @@ class NeedPages(Controller):
             title=_("Edit need #%(id)d", id=need.id),
             fields=services.NEED_FIELDS,
             values=values,
-            choices=await choices(db_session),
+            choices=await choices(db_session, people=True),
             action=f"/needs/{need.id}/edit",
             cancel_url=f"/needs/{need.id}",
         )
@@ -265,7 +267,7 @@ class NeedPages(Controller):
                 title=_("Edit need #%(id)d", id=need.id),
                 fields=services.NEED_FIELDS,
                 values=values,
-                choices=await choices(db_session),
+                choices=await choices(db_session, people=True),
                 action=f"/needs/{need.id}/edit",
                 cancel_url=f"/needs/{need.id}",
                 errors=errors,
