@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from registry.changes.models import ChangeAction, ChangeRecord
 
 # Columns that say nothing about the object's content.
-_SKIPPED = {"created_at", "updated_at", "password_hash"}
+_SKIPPED = {"created_at", "updated_at", "password_hash", "version"}
 
 
 @dataclass(frozen=True)
