@@ -48,3 +48,29 @@ def check_version(obj: Any, raw: Mapping[str, Any]) -> None:
     seen = seen_version(raw)
     if seen is not None and seen != obj.version:
         raise EditConflict(obj, seen)
+
+
+def etag(obj: Any) -> str:
+    """The object's version as an HTTP entity tag."""
+    return f'"{obj.version}"'
+
+
+def if_match(request: Any, obj: Any) -> None:
+    """Honour an If-Match header (optional): a change made from another version answers 412."""
+    from litestar.exceptions import HTTPException
+
+    from registry.i18n import gettext as _
+
+    header = request.headers.get("if-match")
+    if header is None or header.strip() == "*":
+        return
+    tags = [tag.strip().removeprefix("W/") for tag in header.split(",")]
+    if etag(obj) not in tags:
+        raise HTTPException(
+            status_code=412,
+            detail=_(
+                "Not saved: the object has changed since you read it (its ETag is now %(etag)s). "
+                "Read it again, then send your change with the new ETag.",
+                etag=etag(obj),
+            ),
+        )

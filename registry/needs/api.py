@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import msgspec
-from litestar import Controller, Request, delete, get, patch, post, put
+from litestar import Controller, Request, Response, delete, get, patch, post, put
 from litestar.exceptions import NotFoundException
 from msgspec import UNSET, UnsetType
 from sqlalchemy import select
@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from registry.accounts.guards import logged_in
 from registry.areas.schemas import sent
 from registry.db import models as m
+from registry.db.versioning import etag, if_match
 from registry.needs import queries, services
 from registry.needs.models import Need
 
@@ -47,6 +48,7 @@ class NeedOut(msgspec.Struct):
     merged_into_id: int | None
     created_at: datetime
     updated_at: datetime
+    version: int  # also the ETag of GET and PATCH; send it back as If-Match
 
 
 class NeedPageOut(msgspec.Struct):
@@ -168,6 +170,7 @@ def need_out(need: Need) -> NeedOut:
         merged_into_id=need.merged_into_id,
         created_at=need.created_at,
         updated_at=need.updated_at,
+        version=need.version,
     )
 
 
@@ -176,6 +179,10 @@ async def _need(session: AsyncSession, need_id: int) -> Need:
     if need is None:
         raise NotFoundException(detail=f"No need #{need_id}.")
     return need
+
+
+def _with_etag(need: Need) -> Response[NeedOut]:
+    return Response(need_out(need), headers={"ETag": etag(need)})
 
 
 class NeedApi(Controller):
@@ -188,19 +195,27 @@ class NeedApi(Controller):
         result = await queries.page(db_session, queries.NeedFilter.from_query(request.query_params), after)
         return NeedPageOut([need_out(n) for n in result.needs], result.total, result.total_capped, result.next_cursor)
 
-    @get("/{need_id:int}", operation_id="getNeed", summary="One need")
-    async def get_need(self, db_session: AsyncSession, need_id: int) -> NeedOut:
-        return need_out(await _need(db_session, need_id))
+    @get("/{need_id:int}", operation_id="getNeed", summary="One need (its version as the ETag)")
+    async def get_need(self, db_session: AsyncSession, need_id: int) -> Response[NeedOut]:
+        return _with_etag(await _need(db_session, need_id))
 
     @post("/", operation_id="createNeed", summary="Log a need (coordinators and admins)")
     async def create_need(self, request: Request, db_session: AsyncSession, data: NeedIn) -> NeedOut:
         need = await services.save_need(db_session, request.user, sent(data))
         return need_out(await _need(db_session, need.id))
 
-    @patch("/{need_id:int}", operation_id="updateNeed", summary="Change a need (only the fields sent)")
-    async def update_need(self, request: Request, db_session: AsyncSession, need_id: int, data: NeedPatch) -> NeedOut:
-        await services.save_need(db_session, request.user, sent(data), await _need(db_session, need_id), partial=True)
-        return need_out(await _need(db_session, need_id))
+    @patch(
+        "/{need_id:int}",
+        operation_id="updateNeed",
+        summary="Change a need (only the fields sent); with If-Match, only if it is still that version",
+    )
+    async def update_need(
+        self, request: Request, db_session: AsyncSession, need_id: int, data: NeedPatch
+    ) -> Response[NeedOut]:
+        need = await _need(db_session, need_id)
+        if_match(request, need)
+        await services.save_need(db_session, request.user, sent(data), need, partial=True)
+        return _with_etag(await _need(db_session, need_id))
 
     @put("/{need_id:int}/departments", operation_id="setNeedDepartments", summary="Set the affected departments")
     async def set_departments(

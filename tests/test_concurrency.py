@@ -1,0 +1,106 @@
+"""Optimistic concurrency: two people change the same object; the later save is refused with a clear
+message, keeps what was typed and shows what changed, instead of silently overwriting the earlier.
+Forms carry the version they were opened at; the API answers GET with an ETag and honours If-Match.
+On SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import select
+
+from registry.db import models as m
+from tests.conftest import post_form
+from tests.database import insert_need, scalar, sql
+from tests.htmlpage import parse
+
+
+def _need(url: str, state: str = "submitted") -> int:
+    area_id = scalar(url, select(m.SupportArea.id).where(m.SupportArea.slug == "infrastruktur"))
+    return scalar(url, insert_need(area_id, "Gemensam lokalbokning", state=state))
+
+
+def _hidden_version(html: str) -> str:
+    return parse(html).find("input", name="version").get("value", "")
+
+
+def _english(client):
+    client.cookies.set("registry_language", "en")
+    return client
+
+
+def test_a_need_edit_form_opened_before_another_save_is_refused_and_keeps_the_input(database_url, client_as):
+    need = _need(database_url)
+    first, second = _english(client_as("admin")), client_as("coordinator")
+    opened = _hidden_version(first.get(f"/needs/{need}/edit").text)
+    form = {"title": "Lokalbokning för hela campus", "description": "Min beskrivning", "version": opened}
+    assert (
+        post_form(second, f"/needs/{need}/edit", {"title": "Bokning av lokaler", "version": opened}).status_code == 303
+    )
+
+    refused = post_form(first, f"/needs/{need}/edit", form)
+    assert refused.status_code == 409 and refused.headers["content-type"].startswith("text/html")
+    page = parse(refused.text)
+    summary = page.find(class_="error-summary").text
+    assert "Someone else saved first" in summary
+    assert "Bokning av lokaler" in summary and "Lokalbokning för hela campus" in summary  # theirs beside yours
+    assert page.find("input", name="title").get("value") == "Lokalbokning för hela campus"  # input kept
+    assert scalar(database_url, select(m.Need.title).where(m.Need.id == need)) == "Bokning av lokaler"
+
+    again = {**form, "version": _hidden_version(refused.text)}  # saving again after looking is allowed
+    assert post_form(first, f"/needs/{need}/edit", again).status_code == 303
+    assert scalar(database_url, select(m.Need.title).where(m.Need.id == need)) == "Lokalbokning för hela campus"
+
+
+def test_an_in_place_field_edit_from_an_old_page_is_refused_and_keeps_the_text(database_url, client_as):
+    need = _need(database_url)
+    first, second = _english(client_as("admin")), client_as("coordinator")
+    opened = _hidden_version(first.get(f"/needs/{need}").text)
+    saved = post_form(second, f"/needs/{need}/field", {"field": "cause", "cause": "Deras orsak", "version": opened})
+    assert saved.status_code == 303
+
+    refused = post_form(first, f"/needs/{need}/field", {"field": "cause", "cause": "Min orsak", "version": opened})
+    assert refused.status_code == 409 and refused.headers["content-type"].startswith("text/html")
+    section = parse(refused.text).find(id="field-cause")
+    assert "someone else changed this need" in section.text
+    assert "Deras orsak" in section.find(class_="text").text  # what is saved now
+    assert section.find("textarea").text == "Min orsak"  # what was typed
+    assert scalar(database_url, select(m.Need.cause).where(m.Need.id == need)) == "Deras orsak"
+
+
+def test_the_api_gives_an_etag_and_honours_if_match(database_url, client):
+    need = _need(database_url)
+    url = f"/api/v1/needs/{need}"
+    read = client.get(url)
+    etag = read.headers["etag"]
+    assert etag == f'"{read.json()["version"]}"'
+    changed = client.patch(url, json={"title": "Ny titel"}, headers={"If-Match": etag})
+    assert changed.status_code == 200 and changed.headers["etag"] != etag
+
+    stale = client.patch(url, json={"title": "Gammal titel"}, headers={"If-Match": etag})
+    assert stale.status_code == 412
+    assert "changed since you read it" in stale.json()["detail"] or stale.json()["status"] == 412
+    assert scalar(database_url, select(m.Need.title).where(m.Need.id == need)) == "Ny titel"
+    assert client.patch(url, json={"title": "Utan villkor"}).status_code == 200  # If-Match is optional
+
+
+def test_a_score_saved_in_another_tab_is_not_overwritten(database_url, client_as):
+    goals = [row[0] for row in sql(database_url, select(m.StrategicGoal.id).order_by(m.StrategicGoal.position))]
+    need = _need(database_url, state="ready")
+    member = _english(client_as("steering_member"))
+    form = {"benefit": "3", "urgency": "2", "risk_reduction": "1", "comment": ""} | {f"goal_{g}": "2" for g in goals}
+    first_tab = _hidden_version(member.get(f"/needs/{need}/scores").text)
+    second_tab = _hidden_version(member.get(f"/needs/{need}/scores").text)
+    assert first_tab == second_tab == ""  # no score yet
+    assert post_form(member, f"/needs/{need}/scores", {**form, "version": first_tab}).status_code == 303
+
+    refused = post_form(member, f"/needs/{need}/scores", {**form, "benefit": "0", "version": second_tab})
+    assert refused.status_code == 409 and refused.headers["content-type"].startswith("text/html")
+    assert "saved from another tab or window" in refused.text
+    assert "checked" in parse(refused.text).find("input", name="benefit", value="0").attrs
+    assert scalar(database_url, select(m.NeedScore.benefit).where(m.NeedScore.need_id == need)) == 3
+
+    current = _hidden_version(refused.text)
+    assert re.fullmatch(r"\d+", current)
+    assert post_form(member, f"/needs/{need}/scores", {**form, "benefit": "0", "version": current}).status_code == 303
+    assert scalar(database_url, select(m.NeedScore.benefit).where(m.NeedScore.need_id == need)) == 0
