@@ -28,6 +28,7 @@ OBJECT_TYPES = {
     "benefit_measurement": _l("Measurement"),
     "recommendation": _l("Recommendation"),
     "line_decision": _l("Line decision"),
+    "need_import": _l("Import of needs"),
 }
 
 _EXTRA_FIELDS = {
