@@ -7,6 +7,8 @@ registry db downgrade REV    go back to an earlier schema
 registry db revision -m MSG  write a new migration from the models (developers)
 registry seed                load the VSO model from seed/ (adds only what is missing)
 registry needs generate N    add N synthetic needs in bulk, for benchmarks (--seed S; one change record)
+registry backup FILE         a consistent copy of the database, taken while the registry runs
+registry restore FILE        replace the database's content with a backup (stop the registry first)
 """
 
 from __future__ import annotations
@@ -100,6 +102,8 @@ def main(argv: list[str] | None = None) -> int:
     generate = needs_commands.add_parser("generate", help="add N synthetic needs in bulk (for benchmarks)")
     generate.add_argument("count", type=int, metavar="N")
     generate.add_argument("--seed", type=int, default=0)
+    for name, text in (("backup", "copy the database to FILE"), ("restore", "replace the database with FILE")):
+        commands.add_parser(name, help=text).add_argument("file", metavar="FILE")
     args = parser.parse_args(argv)
 
     settings = get_settings()
@@ -112,6 +116,14 @@ def main(argv: list[str] | None = None) -> int:
             migrate.downgrade(settings.database_url, args.revision)
         else:
             migrate.new_revision(settings.database_url, args.message)
+        return 0
+    if args.command in ("backup", "restore"):
+        from pathlib import Path
+
+        from registry.db import backup
+
+        getattr(backup, args.command)(settings.database_url, Path(args.file))
+        print(f"{args.command.capitalize()} done: {args.file}")
         return 0
     if args.command == "seed":
         print("Seed loaded:", asyncio.run(_load_seed(settings)))
