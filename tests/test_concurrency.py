@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from sqlalchemy import select
 
 from registry.db import models as m
@@ -104,3 +105,68 @@ def test_a_score_saved_in_another_tab_is_not_overwritten(database_url, client_as
     assert re.fullmatch(r"\d+", current)
     assert post_form(member, f"/needs/{need}/scores", {**form, "benefit": "0", "version": current}).status_code == 303
     assert scalar(database_url, select(m.NeedScore.benefit).where(m.NeedScore.need_id == need)) == 0
+
+
+# ---------------------------------------------------------------- the register's edit forms
+
+
+def _form_state(html: str) -> dict[str, object]:
+    """What a browser would post from the page's edit form as it stands."""
+    form = parse(html).find("form", class_="form")
+    state: dict[str, object] = {}
+    for element in form.descendants():
+        name = element.get("name")
+        if not name or name == "_csrf_token":
+            continue
+        if element.tag == "input" and element.get("type") == "checkbox":
+            if "checked" in element.attrs:
+                state.setdefault(name, []).append(element.get("value"))
+        elif element.tag == "input":
+            state[name] = element.get("value", "")
+        elif element.tag == "textarea":
+            state[name] = element.text
+        elif element.tag == "select":
+            chosen = [o for o in element.find_all("option") if "selected" in o.attrs]
+            state[name] = chosen[0].get("value", "") if chosen else ""
+    return state
+
+
+def _as_fields(state: dict[str, object]) -> list[tuple[str, str]]:
+    return [(k, v) for k, value in state.items() for v in (value if isinstance(value, list) else [value])]
+
+
+def _edit_url(url: str, kind: str) -> tuple[str, str, object]:
+    """The edit form of one object of the kind, a text field on it, and the column behind that field."""
+    if kind == "area":
+        return (
+            "/areas/infrastruktur/edit",
+            "purpose",
+            select(m.SupportArea.purpose).where(m.SupportArea.slug == "infrastruktur"),
+        )
+    if kind == "department":
+        return "/departments/hr/edit", "description", select(m.Department.description).where(m.Department.slug == "hr")
+    if kind == "person":
+        person = scalar(url, select(m.Person.id).order_by(m.Person.id))
+        return f"/people/{person}/edit", "title", select(m.Person.title).where(m.Person.id == person)
+    process = scalar(url, select(m.Process.slug).order_by(m.Process.id))
+    return f"/processes/{process}/edit", "description", select(m.Process.description).where(m.Process.slug == process)
+
+
+@pytest.mark.parametrize("kind", ["area", "department", "person", "process"])
+def test_an_edit_form_of_the_register_opened_before_another_save_is_refused(database_url, client_as, kind):
+    edit, field, column = _edit_url(database_url, kind)
+    first, second = _english(client_as("admin")), client_as("admin")
+    opened = _form_state(first.get(edit).text)
+    assert opened.get("version"), "the form carries the version it was opened at"
+    theirs = _form_state(second.get(edit).text)
+    assert post_form(second, edit, _as_fields({**theirs, field: "Deras text"})).status_code == 303
+
+    refused = post_form(first, edit, _as_fields({**opened, field: "Min text"}))
+    assert refused.status_code == 409 and refused.headers["content-type"].startswith("text/html")
+    summary = parse(refused.text).find(class_="error-summary").text
+    assert "Someone else saved first" in summary and "Deras text" in summary and "Min text" in summary
+    assert _form_state(refused.text)[field] == "Min text"  # what was typed is kept
+    assert scalar(database_url, column) == "Deras text"  # the earlier save stands
+
+    assert post_form(first, edit, _as_fields(_form_state(refused.text))).status_code == 303  # saved after a look
+    assert scalar(database_url, column) == "Min text"
