@@ -135,6 +135,19 @@ def _as_fields(state: dict[str, object]) -> list[tuple[str, str]]:
     return [(k, v) for k, value in state.items() for v in (value if isinstance(value, list) else [value])]
 
 
+_BENEFIT = {
+    "benefit_type": "time",
+    "indicator": "Tid till nytt lösenord",
+    "unit": "minuter",
+    "baseline": "45",
+    "starts_on": "2026-01-01",
+    "target": "5",
+    "target_date": "2027-01-01",
+    "method": "Från ärendesystemet.",
+    "frequency": "monthly",
+}
+
+
 def _edit_url(url: str, kind: str) -> tuple[str, str, object]:
     """The edit form of one object of the kind, a text field on it, and the column behind that field."""
     if kind == "area":
@@ -148,14 +161,20 @@ def _edit_url(url: str, kind: str) -> tuple[str, str, object]:
     if kind == "person":
         person = scalar(url, select(m.Person.id).order_by(m.Person.id))
         return f"/people/{person}/edit", "title", select(m.Person.title).where(m.Person.id == person)
+    if kind == "benefit":
+        benefit = scalar(url, select(m.Benefit.id).order_by(m.Benefit.id.desc()))
+        return f"/benefits/{benefit}/edit", "method", select(m.Benefit.method).where(m.Benefit.id == benefit)
     process = scalar(url, select(m.Process.slug).order_by(m.Process.id))
     return f"/processes/{process}/edit", "description", select(m.Process.description).where(m.Process.slug == process)
 
 
-@pytest.mark.parametrize("kind", ["area", "department", "person", "process"])
+@pytest.mark.parametrize("kind", ["area", "department", "person", "process", "benefit"])
 def test_an_edit_form_of_the_register_opened_before_another_save_is_refused(database_url, client_as, kind):
-    edit, field, column = _edit_url(database_url, kind)
     first, second = _english(client_as("admin")), client_as("admin")
+    if kind == "benefit":
+        planned = post_form(first, "/benefits/new?process=kundtjanst-infrastruktur", _BENEFIT)
+        assert planned.status_code == 303
+    edit, field, column = _edit_url(database_url, kind)
     opened = _form_state(first.get(edit).text)
     assert opened.get("version"), "the form carries the version it was opened at"
     theirs = _form_state(second.get(edit).text)
