@@ -189,3 +189,22 @@ def test_an_edit_form_of_the_register_opened_before_another_save_is_refused(data
 
     assert post_form(first, edit, _as_fields(_form_state(refused.text))).status_code == 303  # saved after a look
     assert scalar(database_url, column) == "Min text"
+
+
+@pytest.mark.parametrize("path", ["/api/v1/areas/infrastruktur", "/api/v1/departments/hr"])
+def test_the_register_api_gives_an_etag_and_honours_if_match(database_url, client, path):
+    etag = client.get(path).headers["etag"]
+    changed = client.patch(path, json={"description": "Ny"} if "departments" in path else {"purpose": "Ny"})
+    assert changed.status_code == 200 and changed.headers["etag"] != etag
+    stale = client.patch(
+        path,
+        json={"description": "Gammal"} if "departments" in path else {"purpose": "Gammal"},
+        headers={"If-Match": etag},
+    )
+    assert stale.status_code == 412
+    assert (
+        client.patch(
+            path, json={"name": client.get(path).json()["name"]}, headers={"If-Match": changed.headers["etag"]}
+        ).status_code
+        == 200
+    )
