@@ -13,6 +13,8 @@ registry users unlock USERNAME                     clear failed log-ins and re-e
 registry needs generate N    add N synthetic needs in bulk, for benchmarks (--seed S; one change record);
                              --departments/--areas/--people/--goals grow the register first,
                              --scored K adds scores from --raters R steering-group members on K needs
+registry backup FILE         a consistent copy of the database, taken while the registry runs
+registry restore FILE        replace the database's content with a backup (stop the registry first)
 """
 
 from __future__ import annotations
@@ -183,6 +185,8 @@ def main(argv: list[str] | None = None) -> int:
     ):
         generate.add_argument(f"--{option}", type=int, default=0, help=meaning)
     generate.add_argument("--raters", type=int, default=5, help="raters per scored need")
+    for name, text in (("backup", "copy the database to FILE"), ("restore", "replace the database with FILE")):
+        commands.add_parser(name, help=text).add_argument("file", metavar="FILE")
     args = parser.parse_args(argv)
 
     settings = get_settings()
@@ -195,6 +199,14 @@ def main(argv: list[str] | None = None) -> int:
             migrate.downgrade(settings.database_url, args.revision)
         else:
             migrate.new_revision(settings.database_url, args.message)
+        return 0
+    if args.command in ("backup", "restore"):
+        from pathlib import Path
+
+        from registry.db import backup
+
+        getattr(backup, args.command)(settings.database_url, Path(args.file))
+        print(f"{args.command.capitalize()} done: {args.file}")
         return 0
     if args.command == "seed":
         print("Seed loaded:", asyncio.run(_load_seed(settings)))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from litestar import Controller, delete, get, patch, post
+from litestar import Controller, Request, Response, delete, get, patch, post
 from litestar.exceptions import NotFoundException
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -20,6 +20,7 @@ from registry.areas.schemas import (
     sent,
 )
 from registry.db import models as m
+from registry.db.versioning import etag, if_match
 from registry.web.api import ANYONE, PUBLIC_READ, STAFF_WRITE, WRITE
 
 
@@ -81,9 +82,16 @@ class AreaApi(Controller):
     async def list_areas(self, db_session: AsyncSession) -> list[AreaRead]:
         return [area_out(area) for area in await services.list_areas(db_session)]
 
-    @get("/{slug:str}", operation_id="getArea", summary="One area", responses=PUBLIC_READ, security=ANYONE)
-    async def get_area(self, db_session: AsyncSession, slug: str) -> AreaRead:
-        return area_out(await _area(db_session, slug))
+    @get(
+        "/{slug:str}",
+        operation_id="getArea",
+        summary="One area (its version as the ETag)",
+        responses=PUBLIC_READ,
+        security=ANYONE,
+    )
+    async def get_area(self, db_session: AsyncSession, slug: str) -> Response[AreaRead]:
+        area = await _area(db_session, slug)
+        return Response(area_out(area), headers={"ETag": etag(area)})
 
     @post(
         "/", operation_id="createArea", guards=[admin], summary="Create an area", responses=WRITE, security=STAFF_WRITE
@@ -96,13 +104,17 @@ class AreaApi(Controller):
         "/{slug:str}",
         operation_id="updateArea",
         guards=[admin],
-        summary="Change an area (only the fields sent)",
+        summary="Change an area (only the fields sent; If-Match with the ETag refuses a stale change)",
         responses=WRITE,
         security=STAFF_WRITE,
     )
-    async def update_area(self, db_session: AsyncSession, slug: str, data: AreaUpdate) -> AreaRead:
-        area = await services.save_area(db_session, sent(data), await _area(db_session, slug), partial=True)
-        return area_out(await _area(db_session, area.slug))
+    async def update_area(
+        self, request: Request, db_session: AsyncSession, slug: str, data: AreaUpdate
+    ) -> Response[AreaRead]:
+        area = await _area(db_session, slug)
+        if_match(request, area)
+        area = await _area(db_session, (await services.save_area(db_session, sent(data), area, partial=True)).slug)
+        return Response(area_out(area), headers={"ETag": etag(area)})
 
     @delete(
         "/{slug:str}",
@@ -130,9 +142,16 @@ class DepartmentApi(Controller):
     async def list_departments(self, db_session: AsyncSession) -> list[DepartmentRead]:
         return [department_out(d) for d in await services.list_departments(db_session)]
 
-    @get("/{slug:str}", operation_id="getDepartment", summary="One department", responses=PUBLIC_READ, security=ANYONE)
-    async def get_department(self, db_session: AsyncSession, slug: str) -> DepartmentRead:
-        return department_out(await _department(db_session, slug))
+    @get(
+        "/{slug:str}",
+        operation_id="getDepartment",
+        summary="One department (its version as the ETag)",
+        responses=PUBLIC_READ,
+        security=ANYONE,
+    )
+    async def get_department(self, db_session: AsyncSession, slug: str) -> Response[DepartmentRead]:
+        department = await _department(db_session, slug)
+        return Response(department_out(department), headers={"ETag": etag(department)})
 
     @post(
         "/",
@@ -154,11 +173,14 @@ class DepartmentApi(Controller):
         responses=WRITE,
         security=STAFF_WRITE,
     )
-    async def update_department(self, db_session: AsyncSession, slug: str, data: DepartmentUpdate) -> DepartmentRead:
-        department = await services.save_department(
-            db_session, sent(data), await _department(db_session, slug), partial=True
-        )
-        return department_out(await _department(db_session, department.slug))
+    async def update_department(
+        self, request: Request, db_session: AsyncSession, slug: str, data: DepartmentUpdate
+    ) -> Response[DepartmentRead]:
+        department = await _department(db_session, slug)
+        if_match(request, department)
+        saved = await services.save_department(db_session, sent(data), department, partial=True)
+        department = await _department(db_session, saved.slug)
+        return Response(department_out(department), headers={"ETag": etag(department)})
 
     @delete(
         "/{slug:str}",

@@ -15,11 +15,12 @@ from registry.accounts.guards import admin
 from registry.areas import services
 from registry.changes import queries as change_queries
 from registry.db import models as m
+from registry.db.versioning import EditConflict
 from registry.forms import FormErrors
 from registry.graph.neighbourhood import neighbourhood
 from registry.i18n import gettext as _
 from registry.i18n import lazy_gettext as _l
-from registry.web.forms import as_form_values, form_page, submitted
+from registry.web.forms import as_form_values, conflict_of, form_page, submitted
 
 
 async def _area_or_404(session: AsyncSession, slug: str) -> m.SupportArea:
@@ -190,6 +191,14 @@ class Register:
         values = await submitted(request, self.fields)
         try:
             obj = await self.save(session, values, obj)
+        except EditConflict:
+            await session.rollback()
+            current = await self.load(session, slug)
+            saved = as_form_values(current, self.fields, **self.memberships(current))
+            page = await self.edit_form(session, slug, {**values, "version": current.version})
+            page.context["conflict"] = conflict_of(self.fields, saved, values)
+            page.status_code = 409
+            return page
         except FormErrors as errors:
             await session.rollback()
             return await self.edit_form(session, slug, values, errors)

@@ -8,10 +8,11 @@ from sqlalchemy import Enum, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from registry.db.base import Base
+from registry.db.versioning import Versioned
 from registry.people.models import Person
 
 
-class Department(Base):
+class Department(Versioned, Base):
     """A department (avdelning) of the support organisation."""
 
     __tablename__ = "department"
@@ -51,7 +52,7 @@ class Institution(Base):
         return self.name
 
 
-class SupportArea(Base):
+class SupportArea(Versioned, Base):
     """A support-service area (verksamhetsstödsområde, VSO)."""
 
     __tablename__ = "support_area"

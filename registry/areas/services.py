@@ -13,6 +13,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from registry.changes import service as changes
 from registry.changes.models import ChangeAction
 from registry.db import models as m
+from registry.db.versioning import Versioned, check_version
 from registry.forms import Field, FormErrors, clean, slugify
 from registry.i18n import gettext as _
 from registry.i18n import lazy_gettext as _l
@@ -392,6 +393,8 @@ async def remove(session: AsyncSession, obj: m.SupportArea | m.Department | m.In
 
 
 async def _save(session: AsyncSession, obj: Any, fields: list[Field], raw: Mapping[str, Any], *, partial: bool) -> None:
+    if obj.id is not None and isinstance(obj, Versioned):
+        check_version(obj, raw)  # made from an older version: someone else saved in between
     values = clean(fields, raw, partial=partial)
     before = await changes.snapshot(session, obj) if obj.id is not None else None
     if "slug" in values and not values["slug"]:

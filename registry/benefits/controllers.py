@@ -19,11 +19,12 @@ from registry.benefits.status import expected_value
 from registry.benefits.words import frequency_labels, labels, type_labels
 from registry.benefits.words import number as _number
 from registry.db import models as m
+from registry.db.versioning import EditConflict
 from registry.forms import FormErrors
 from registry.i18n import gettext as _
 from registry.needs.queries import get_need
 from registry.processes import queries as process_queries
-from registry.web.forms import as_form_values, form_page, submitted
+from registry.web.forms import as_form_values, conflict_of, form_page, submitted
 
 
 async def _choices(session: AsyncSession) -> dict[str, list]:
@@ -44,6 +45,20 @@ async def _benefit_or_404(session: AsyncSession, benefit_id: int) -> Benefit:
 
 def _subject_url(benefit: Benefit) -> str:
     return f"/needs/{benefit.need_id}" if benefit.need_id else f"/processes/{benefit.process.slug}"
+
+
+def _form_values(benefit: Benefit) -> dict[str, Any]:
+    """The benefit in the shape of its edit form."""
+    values = as_form_values(benefit, services.BENEFIT_FIELDS)
+    values.update(
+        benefit_type=benefit.benefit_type.value,
+        frequency=benefit.frequency.value,
+        baseline=_number(benefit.baseline),
+        target=_number(benefit.target),
+        starts_on=benefit.starts_on.isoformat(),
+        target_date=benefit.target_date.isoformat(),
+    )
+    return values
 
 
 class BenefitPages(Controller):
@@ -173,16 +188,7 @@ class BenefitPages(Controller):
         benefit = await _benefit_or_404(db_session, benefit_id)
         if not services.may_plan(request.scope["user"], benefit.need, benefit.process):
             raise PermissionDeniedException()
-        values = as_form_values(benefit, services.BENEFIT_FIELDS)
-        values.update(
-            benefit_type=benefit.benefit_type.value,
-            frequency=benefit.frequency.value,
-            baseline=_number(benefit.baseline),
-            target=_number(benefit.target),
-            starts_on=benefit.starts_on.isoformat(),
-            target_date=benefit.target_date.isoformat(),
-        )
-        return await self._edit_form(db_session, benefit, values)
+        return await self._edit_form(db_session, benefit, _form_values(benefit))
 
     async def _edit_form(
         self, session: AsyncSession, benefit: Benefit, values: dict, errors: FormErrors | None = None
@@ -203,6 +209,13 @@ class BenefitPages(Controller):
         values = await submitted(request, services.BENEFIT_FIELDS)
         try:
             await services.save_benefit(db_session, request.scope["user"], values, benefit=benefit)
+        except EditConflict:
+            await db_session.rollback()
+            current = await _benefit_or_404(db_session, benefit_id)
+            page = await self._edit_form(db_session, current, {**values, "version": current.version})
+            page.context["conflict"] = conflict_of(services.BENEFIT_FIELDS, _form_values(current), values)
+            page.status_code = 409
+            return page
         except FormErrors as errors:
             await db_session.rollback()
             return await self._edit_form(db_session, await _benefit_or_404(db_session, benefit_id), values, errors)

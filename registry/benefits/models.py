@@ -10,6 +10,7 @@ from sqlalchemy import CheckConstraint, Date, Enum, ForeignKey, Index, Numeric, 
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from registry.db.base import Base
+from registry.db.versioning import Versioned
 from registry.needs.models import Need
 from registry.people.models import Person
 from registry.processes.models import Process
@@ -33,7 +34,7 @@ class Frequency(enum.StrEnum):
     yearly = "yearly"
 
 
-class Benefit(Base):
+class Benefit(Versioned, Base):
     """A planned benefit with its result indicator: from a baseline (measured on `starts_on`) to a
     target by the target date; who measures it, how and how often."""
 

@@ -15,6 +15,7 @@ from registry.benefits.models import Benefit, BenefitType, Frequency, Measuremen
 from registry.changes import service as changes
 from registry.changes.models import ChangeAction
 from registry.db import models as m
+from registry.db.versioning import check_version
 from registry.forms import Field, FormErrors, clean
 from registry.i18n import gettext as _
 from registry.i18n import lazy_gettext as _l
@@ -129,6 +130,8 @@ async def save_benefit(
     if (need is None) == (process is None):
         raise NotFoundException()
     _require(may_plan(principal, need, process))
+    if benefit is not None:
+        check_version(benefit, raw)  # made from an older version: someone else saved in between
     values = clean(BENEFIT_FIELDS, raw)
     errors: dict[str, str] = {}
     if need is not None and need.state not in PLANNABLE_STATES:

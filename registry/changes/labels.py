@@ -42,6 +42,7 @@ OBJECT_TYPES = {
     "department_capacity": _l("Capacity in the period"),
     "meeting_attendee": _l("Attendee"),
     "process_appointment": _l("Process responsible"),
+    "need_import": _l("Import of needs"),
 }
 
 _EXTRA_FIELDS = {

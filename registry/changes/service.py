@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from registry.changes.models import ChangeAction, ChangeRecord
 
 # Columns that say nothing about the object's content.
-_SKIPPED = {"created_at", "updated_at", "password_hash", "token_hash"}  # secrets stay out of the log
+_SKIPPED = {"created_at", "updated_at", "password_hash", "token_hash", "version"}  # secrets stay out of the log
 
 
 @dataclass(frozen=True)

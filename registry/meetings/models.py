@@ -12,6 +12,7 @@ from sqlalchemy import JSON, Date, Enum, ForeignKey, Integer, Numeric, String, T
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from registry.db.base import Base
+from registry.db.versioning import Versioned
 from registry.decisions.models import RecommendationOutcome as Advice  # the group's advice on an item
 
 
@@ -38,7 +39,7 @@ class Forced(enum.StrEnum):
     out = "out"  # below it whatever the rank
 
 
-class Meeting(Base):
+class Meeting(Versioned, Base):
     __tablename__ = "meeting"
 
     area_id: Mapped[int] = mapped_column(ForeignKey("support_area.id", ondelete="RESTRICT"), index=True)

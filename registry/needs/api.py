@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import msgspec
-from litestar import Controller, Request, delete, get, patch, post, put
+from litestar import Controller, Request, Response, delete, get, patch, post, put
 from litestar.exceptions import NotFoundException
 from litestar.params import Parameter
 from msgspec import UNSET, UnsetType
@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from registry.accounts.guards import logged_in
 from registry.areas.schemas import sent
 from registry.db import models as m
+from registry.db.versioning import etag, if_match
 from registry.needs import queries, services
 from registry.needs.models import Need
 from registry.web.api import READ, STAFF, STAFF_WRITE, WRITE, BodyId, PathId, QueryId, refuse_query
@@ -49,6 +50,7 @@ class NeedOut(msgspec.Struct):
     merged_into_id: int | None
     created_at: datetime
     updated_at: datetime
+    version: int  # also the ETag of GET and PATCH; send it back as If-Match
 
 
 class NeedPageOut(msgspec.Struct):
@@ -170,6 +172,7 @@ def need_out(need: Need) -> NeedOut:
         merged_into_id=need.merged_into_id,
         created_at=need.created_at,
         updated_at=need.updated_at,
+        version=need.version,
     )
 
 
@@ -178,6 +181,10 @@ async def _need(session: AsyncSession, need_id: int) -> Need:
     if need is None:
         raise NotFoundException(detail=f"No need #{need_id}.")
     return need
+
+
+def _with_etag(need: Need) -> Response[NeedOut]:
+    return Response(need_out(need), headers={"ETag": etag(need)})
 
 
 class NeedApi(Controller):
@@ -215,9 +222,15 @@ class NeedApi(Controller):
         result = await queries.page(db_session, need_filter, after)
         return NeedPageOut([need_out(n) for n in result.needs], result.total, result.total_capped, result.next_cursor)
 
-    @get("/{need_id:int}", operation_id="getNeed", summary="One need", responses=READ, security=STAFF)
-    async def get_need(self, db_session: AsyncSession, need_id: PathId) -> NeedOut:
-        return need_out(await _need(db_session, need_id))
+    @get(
+        "/{need_id:int}",
+        operation_id="getNeed",
+        summary="One need (its version as the ETag)",
+        responses=READ,
+        security=STAFF,
+    )
+    async def get_need(self, db_session: AsyncSession, need_id: PathId) -> Response[NeedOut]:
+        return _with_etag(await _need(db_session, need_id))
 
     @post(
         "/",
@@ -233,15 +246,17 @@ class NeedApi(Controller):
     @patch(
         "/{need_id:int}",
         operation_id="updateNeed",
-        summary="Change a need (only the fields sent)",
+        summary="Change a need (only the fields sent); with If-Match, only if it is still that version",
         responses=WRITE,
         security=STAFF_WRITE,
     )
     async def update_need(
         self, request: Request, db_session: AsyncSession, need_id: PathId, data: NeedPatch
-    ) -> NeedOut:
-        await services.save_need(db_session, request.user, sent(data), await _need(db_session, need_id), partial=True)
-        return need_out(await _need(db_session, need_id))
+    ) -> Response[NeedOut]:
+        need = await _need(db_session, need_id)
+        if_match(request, need)
+        await services.save_need(db_session, request.user, sent(data), need, partial=True)
+        return _with_etag(await _need(db_session, need_id))
 
     @put(
         "/{need_id:int}/departments",

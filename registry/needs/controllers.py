@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
-from litestar import Controller, Request, get, post
+from litestar import Controller, MediaType, Request, get, post
 from litestar.exceptions import NotFoundException, PermissionDeniedException
 from litestar.plugins.htmx import HTMXTemplate
 from litestar.response import Redirect, Template
@@ -16,12 +16,13 @@ from registry.accounts.guards import logged_in
 from registry.accounts.principal import Principal
 from registry.benefits.for_need import need_context as processes_context
 from registry.db import models as m
+from registry.db.versioning import EditConflict
 from registry.forms import FormErrors
 from registry.i18n import gettext as _
 from registry.needs import lifecycle, queries, services
 from registry.needs.labels import channel_labels
 from registry.needs.models import Channel, Need, NeedKind, NeedState, SavedView
-from registry.web.forms import as_form_values, form_page, submitted
+from registry.web.forms import as_form_values, conflict_of, form_page, submitted
 
 BULK_ACTIONS = ("state", "area", "tag")
 IN_PLACE_FIELDS = {
@@ -151,6 +152,7 @@ async def detail_page(
         | await decisions_context(session, need, principal)
         | await processes_context(session, principal, need),
         status_code=status,
+        media_type=MediaType.HTML,
     )
 
 
@@ -158,6 +160,19 @@ def _paged(path: str, query: str, **cursors: str) -> str:
     """The list's address with its filter and the page's cursor (no bare `?`)."""
     query = "&".join(part for part in (query, urlencode({k: v for k, v in cursors.items() if v})) if part)
     return f"{path}?{query}" if query else path
+
+
+def _edit_values(need: Need) -> dict[str, Any]:
+    """The need in the shape of the full edit form."""
+    values = as_form_values(need, services.NEED_FIELDS)
+    values.update(
+        other_area_ids=[a.id for a in need.other_areas],
+        tags=", ".join(t.name for t in need.tags),
+        channel=need.channel.value,
+        kind=need.kind.value,
+        raised_on=need.raised_on.isoformat(),
+    )
+    return values
 
 
 class NeedPages(Controller):
@@ -239,18 +254,10 @@ class NeedPages(Controller):
         need = await _need_or_404(db_session, need_id)
         if not services.may_edit(_principal(request), need):
             raise PermissionDeniedException()
-        values = as_form_values(need, services.NEED_FIELDS)
-        values.update(
-            other_area_ids=[a.id for a in need.other_areas],
-            tags=", ".join(t.name for t in need.tags),
-            channel=need.channel.value,
-            kind=need.kind.value,
-            raised_on=need.raised_on.isoformat(),
-        )
         return form_page(
             title=_("Edit need #%(id)d", id=need.id),
             fields=services.NEED_FIELDS,
-            values=values,
+            values=_edit_values(need),
             choices=await choices(db_session, people=True),
             action=f"/needs/{need.id}/edit",
             cancel_url=f"/needs/{need.id}",
@@ -262,6 +269,19 @@ class NeedPages(Controller):
         values = await submitted(request, services.NEED_FIELDS)
         try:
             await services.save_need(db_session, _principal(request), values, need)
+        except EditConflict:
+            await db_session.rollback()
+            need = await _need_or_404(db_session, need_id)
+            current = _edit_values(need)
+            return form_page(
+                title=_("Edit need #%(id)d", id=need.id),
+                fields=services.NEED_FIELDS,
+                values={**values, "version": need.version},  # theirs is the base now; what was typed stays
+                choices=await choices(db_session, people=True),
+                action=f"/needs/{need.id}/edit",
+                cancel_url=f"/needs/{need.id}",
+                conflict=conflict_of(services.NEED_FIELDS, current, values),
+            )
         except FormErrors as errors:
             return form_page(
                 title=_("Edit need #%(id)d", id=need.id),
@@ -289,15 +309,27 @@ class NeedPages(Controller):
     @post("/needs/{need_id:int}/field", name="need_field")
     async def edit_field(self, request: Request, db_session: AsyncSession, need_id: int) -> Any:
         """Edit one field in place (click-to-edit on the page; a plain form post without JavaScript)."""
-
-        async def action(principal, need, form):
-            name = str(form.get("field", ""))
-            if name not in IN_PLACE_FIELDS:
-                raise NotFoundException()
-            await services.save_need(db_session, principal, {name: form.get(name, "")}, need, partial=True)
-            return f"/needs/{need.id}#field-{name}"
-
-        return await self._act(request, db_session, need_id, action)
+        need = await _need_or_404(db_session, need_id)
+        form = await request.form()
+        name = str(form.get("field", ""))
+        if name not in IN_PLACE_FIELDS:
+            raise NotFoundException()
+        typed = {name: form.get(name, ""), "version": form.get("version", "")}
+        try:
+            await services.save_need(db_session, _principal(request), typed, need, partial=True)
+        except EditConflict:
+            await db_session.rollback()
+            message = _(
+                "Not saved: someone else changed this need after you opened the page. What is saved now "
+                "is shown above; what you typed is kept in the box. Check it and save again."
+            )
+            current = await _need_or_404(db_session, need_id)
+            return await detail_page(request, db_session, current, FormErrors({name: message}), 409, typed)
+        except FormErrors as errors:
+            await db_session.rollback()
+            current = await _need_or_404(db_session, need_id)
+            return await detail_page(request, db_session, current, errors, 422, typed)
+        return Redirect(f"/needs/{need.id}#field-{name}", status_code=303)
 
     @post("/needs/{need_id:int}/departments", name="need_departments")
     async def departments(self, request: Request, db_session: AsyncSession, need_id: int) -> Any:

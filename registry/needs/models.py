@@ -12,6 +12,7 @@ from sqlalchemy.orm import Mapped, ORMExecuteState, Session, mapped_column, rela
 
 from registry.areas.models import Department, Institution, SupportArea
 from registry.db.base import Base
+from registry.db.versioning import Versioned
 from registry.people.models import Person
 
 
@@ -60,7 +61,7 @@ class LinkKind(enum.StrEnum):
     duplicate_of = "duplicate_of"
 
 
-class Need(Base):
+class Need(Versioned, Base):
     __tablename__ = "need"
     __table_args__ = (
         Index("ix_need_state_id", "state", "id"),

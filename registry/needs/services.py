@@ -15,6 +15,7 @@ from registry.accounts.principal import Principal
 from registry.changes import service as changes
 from registry.changes.models import ChangeAction
 from registry.db import models as m
+from registry.db.versioning import check_version
 from registry.forms import Field, FormErrors, clean, free_text_problem
 from registry.i18n import gettext as _
 from registry.i18n import lazy_gettext as _l
@@ -167,6 +168,7 @@ async def save_need(
             _require(principal is not None and (principal.is_admin or bool(principal.coordinator_of)))
     else:
         _require(may_edit(principal, need))
+        check_version(need, raw)  # made from an older version: someone else saved in between
     values = clean(fields, raw, partial=partial)
     errors: dict[str, str] = {}
     for name, model in _REFERENCES.items():

@@ -15,10 +15,11 @@ from registry.accounts.models import RoleAssignment
 from registry.accounts.principal import load_roles
 from registry.changes import queries as change_queries
 from registry.db import models as m
+from registry.db.versioning import EditConflict
 from registry.forms import FormErrors
 from registry.i18n import gettext as _
 from registry.people import services
-from registry.web.forms import as_form_values, form_page, submitted
+from registry.web.forms import as_form_values, conflict_of, form_page, submitted
 
 
 async def _person_or_404(session: AsyncSession, person_id: int) -> m.Person:
@@ -140,6 +141,18 @@ class PeoplePages(Controller):
         values = await submitted(request, services.PERSON_FIELDS)
         try:
             await services.save_person(db_session, values, person)
+        except EditConflict:
+            await db_session.rollback()
+            current = await _person_or_404(db_session, person_id)
+            return form_page(
+                title=_("Edit %(name)s", name=current.name),
+                fields=services.PERSON_FIELDS,
+                values={**values, "version": current.version},
+                choices=await _choices(db_session),
+                action=f"/people/{person_id}/edit",
+                cancel_url=f"/people/{person_id}",
+                conflict=conflict_of(services.PERSON_FIELDS, as_form_values(current, services.PERSON_FIELDS), values),
+            )
         except FormErrors as errors:
             return form_page(
                 title=_("Edit %(name)s", name=person.name),

@@ -6,12 +6,13 @@ from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from registry.db.base import Base
+from registry.db.versioning import Versioned
 
 if TYPE_CHECKING:
     from registry.areas.models import Department, Institution
 
 
-class Person(Base):
+class Person(Versioned, Base):
     """Someone on staff: in a department of the support organisation or at an institution."""
 
     __tablename__ = "person"

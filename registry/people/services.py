@@ -15,6 +15,7 @@ from registry.accounts.passwords import hash_password
 from registry.changes import service as changes
 from registry.changes.models import ChangeAction
 from registry.db import models as m
+from registry.db.versioning import check_version
 from registry.forms import Field, FormErrors, clean
 from registry.i18n import gettext as _
 from registry.i18n import lazy_gettext as _l
@@ -74,6 +75,8 @@ async def assignments_of(session: AsyncSession, person_id: int) -> Sequence[Role
 async def save_person(
     session: AsyncSession, raw: Mapping[str, Any], person: m.Person | None = None, *, partial: bool = False
 ) -> m.Person:
+    if person is not None:
+        check_version(person, raw)  # made from an older version: someone else saved in between
     values = clean(PERSON_FIELDS, raw, partial=partial)
     person = person or m.Person(title="")
     before = await changes.snapshot(session, person) if person.id is not None else None

@@ -9,7 +9,7 @@ from datetime import date
 from typing import Any
 
 import pandas as pd
-from litestar import Controller, Request, Response, get, post
+from litestar import Controller, MediaType, Request, Response, get, post
 from litestar.exceptions import NotFoundException
 from litestar.response import Redirect, Template
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -18,6 +18,7 @@ from registry.accounts.guards import admin, logged_in
 from registry.areas import services as areas
 from registry.changes import queries as change_queries
 from registry.db import models as m
+from registry.db.versioning import EditConflict
 from registry.forms import FormErrors
 from registry.i18n import gettext as _
 from registry.needs import queries as need_queries
@@ -489,19 +490,22 @@ class NeedScorePages(Controller):
     include_in_schema = False
     guards = [logged_in]
 
-    async def _page(self, request: Request, session: AsyncSession, need: m.Need, values=None, errors=None) -> Template:
+    async def _page(
+        self, request: Request, session: AsyncSession, need: m.Need, values=None, errors=None, status: int = 0
+    ) -> Template:
         goals = await queries.goals_in_force(session)
         principal = _principal(request)
         scores = await queries.scores_of(session, need.id)
         mine = next((score for score in scores if score.rater_id == principal.person_id), None)
         if values is None:
-            values = {"benefit": "", "urgency": "", "risk_reduction": "", "comment": ""}
+            values = {"benefit": "", "urgency": "", "risk_reduction": "", "comment": "", "version": ""}
             if mine:
                 values = {
                     "benefit": str(mine.benefit),
                     "urgency": str(mine.urgency),
                     "risk_reduction": str(mine.risk_reduction),
                     "comment": mine.comment,
+                    "version": str(mine.version),
                     **{f"goal_{goal}": str(value) for goal, value in (mine.alignment or {}).items()},
                 }
         position = None
@@ -531,7 +535,8 @@ class NeedScorePages(Controller):
                 "columns": columns,
                 "summary": {key: _summary(scores, key) for key in columns},
             },
-            status_code=422 if errors else 200,
+            status_code=status or (422 if errors else 200),
+            media_type=MediaType.HTML,
         )
 
     @get("/needs/{need_id:int}/scores", name="need_scores")
@@ -547,6 +552,19 @@ class NeedScorePages(Controller):
             await services.save_score(
                 db_session, _principal(request), need, raw, await queries.goals_in_force(db_session)
             )
+        except EditConflict:
+            await db_session.rollback()
+            need = await _need_or_404(db_session, need_id)
+            person_id = _principal(request).person_id
+            mine = next((s for s in await queries.scores_of(db_session, need.id) if s.rater_id == person_id), None)
+            message = _(
+                "Not saved: your scores for this need were saved from another tab or window after you opened "
+                "this page. What is saved now is in the table of raters; what you chose is kept in the form. "
+                "Check it and save again."
+            )
+            # The form now builds on what is saved; what was typed stays.
+            typed = {**raw, "version": str(mine.version) if mine else ""}
+            return await self._page(request, db_session, need, typed, {"scores": message}, status=409)
         except FormErrors as errors:
             await db_session.rollback()
             return await self._page(request, db_session, await _need_or_404(db_session, need_id), raw, errors.errors)

@@ -10,6 +10,7 @@ from sqlalchemy import JSON, Boolean, Date, Enum, Float, ForeignKey, SmallIntege
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from registry.db.base import Base
+from registry.db.versioning import Versioned
 
 
 class Strategy(Base):
@@ -87,7 +88,7 @@ class ScoringModel(Base):
         return f"scoring model #{self.id}" if self.area_id else "default scoring model"
 
 
-class NeedScore(Base):
+class NeedScore(Versioned, Base):
     """One rater's scores for one need: each on 0–3. Every steering-group member scores on their own."""
 
     __tablename__ = "need_score"

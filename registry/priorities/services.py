@@ -18,6 +18,7 @@ from registry.changes import service as changes
 from registry.changes.models import ChangeAction
 from registry.db import models as m
 from registry.db.versioned import VersionedCache
+from registry.db.versioning import EditConflict, seen_version
 from registry.forms import Field, FormErrors, clean, free_text_problem
 from registry.i18n import gettext as _
 from registry.i18n import lazy_gettext as _l
@@ -288,6 +289,10 @@ async def save_score(
     row = await session.scalar(
         select(NeedScore).where(NeedScore.need_id == need.id, NeedScore.rater_id == principal.person_id)
     )
+    if "version" in raw:  # the form says which of the rater's scores it was opened at (none yet: empty)
+        seen = seen_version(raw)
+        if (row is None) != (seen is None) or (row is not None and seen != row.version):
+            raise EditConflict(row or need, seen)
     alignment = {str(goal.id): values[f"goal_{goal.id}"] for goal in goals}
     if row is not None:
         alignment = {**(row.alignment or {}), **alignment}  # goals no longer in force keep their old score

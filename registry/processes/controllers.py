@@ -19,11 +19,12 @@ from registry.benefits import queries as benefit_queries
 from registry.benefits import words as benefit_words
 from registry.changes import queries as change_queries
 from registry.db import models as m
+from registry.db.versioning import EditConflict
 from registry.forms import FormErrors
 from registry.i18n import gettext as _
 from registry.processes import export, queries, rules, services
 from registry.processes.models import Process
-from registry.web.forms import as_form_values, form_page, submitted
+from registry.web.forms import as_form_values, conflict_of, form_page, submitted
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -202,6 +203,14 @@ class ProcessPages(Controller):
         values = await submitted(request, services.PROCESS_FIELDS)
         try:
             process = await services.save_process(db_session, _principal(request), values, process)
+        except EditConflict:
+            await db_session.rollback()
+            current = await _process_or_404(db_session, slug)
+            saved = as_form_values(current, services.PROCESS_FIELDS, department_ids=[d.id for d in current.departments])
+            page = await self._form(db_session, {**values, "version": current.version}, current, None)
+            page.context["conflict"] = conflict_of(services.PROCESS_FIELDS, saved, values)
+            page.status_code = 409
+            return page
         except FormErrors as errors:
             await db_session.rollback()
             return await self._form(db_session, values, await _process_or_404(db_session, slug), errors)

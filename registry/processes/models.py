@@ -12,6 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from registry.areas.models import Department, Institution, SupportArea
 from registry.db.base import Base
+from registry.db.versioning import Versioned
 from registry.people.models import Person
 
 
@@ -39,7 +40,7 @@ class RaciColumnKind(enum.StrEnum):
     department = "department"
 
 
-class Process(Base):
+class Process(Versioned, Base):
     """A process or service (e.g. admissions), owned by a process owner (a director)."""
 
     __tablename__ = "process"

@@ -17,6 +17,7 @@ from registry.accounts.principal import Principal
 from registry.changes import service as changes
 from registry.changes.models import ChangeAction
 from registry.db import models as m
+from registry.db.versioning import check_version
 from registry.forms import MAX_ID, Field, FormErrors, clean, free_text_problem, slugify
 from registry.i18n import gettext as _
 from registry.i18n import lazy_gettext as _l
@@ -146,6 +147,7 @@ async def save_process(
         process = Process(description="")
     else:
         _require(owns(principal, process))
+        check_version(process, raw)  # made from an older version: someone else saved in between
     values = clean(PROCESS_FIELDS, raw)
     errors: dict[str, str] = {}
     if not values["slug"]:

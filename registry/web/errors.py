@@ -20,7 +20,9 @@ from litestar.exceptions import (
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 from sqlalchemy.exc import DataError, DBAPIError
+from sqlalchemy.orm.exc import StaleDataError
 
+from registry.db.versioning import EditConflict
 from registry.forms import MAX_ID, FormErrors
 from registry.i18n import gettext as _
 
@@ -43,6 +45,7 @@ def _title(status_code: int) -> str:
         404: _("Page not found"),
         405: _("That action is not possible here"),
         409: _("Conflict with a change made by someone else"),
+        412: _("Changed since you read it"),
         422: _("Some values need correcting"),
         429: _("Too many attempts; wait a moment and try again"),
     }.get(status_code, _("Something went wrong on our side"))
@@ -165,6 +168,19 @@ def too_deep_handler(request: Request, exc: RecursionError) -> Response:
     return problem(request, 400, _("The data sent is nested too deeply to be read."))
 
 
+def conflict_handler(request: Request, _exc: Exception) -> Response:
+    """A save made from an older version than the saved one (EditConflict), or one that raced
+    another save (StaleDataError): refused, never silently overwriting the other."""
+    return problem(
+        request,
+        409,
+        _(
+            "Not saved: someone else saved this after you opened it. Reload to see their version, "
+            "then make your change again."
+        ),
+    )
+
+
 def internal_error_handler(request: Request, exc: Exception) -> Response:
     logger.error(
         "server error request_id=%s method=%s path=%r",
@@ -186,5 +202,7 @@ exception_handlers = {
     OverflowError: out_of_range_handler,  # SQLite's driver, for an integer past 64 bits
     DataError: out_of_range_handler,  # PostgreSQL's "bigint out of range"
     RecursionError: too_deep_handler,
+    EditConflict: conflict_handler,
+    StaleDataError: conflict_handler,
     Exception: internal_error_handler,
 }

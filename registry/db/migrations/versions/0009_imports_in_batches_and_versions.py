@@ -4,6 +4,7 @@ Revision ID: 0009
 Revises: 0008
 Create Date: 2026-12-02
 
+`version` on every editable object, for optimistic concurrency (registry/db/versioning.py).
 `need_import` and `need.import_batch_id`: an import's needs are written in short transactions and
 stay unseen until the import is published (registry/needs/models.py, NeedImport).
 The columns are added with plain ALTER TABLE (no batch copy), so SQLite's search triggers on `need`
@@ -21,6 +22,17 @@ down_revision: str | None = "0008"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
+# Every editable object: its version, raised by every save (registry/db/versioning.py).
+VERSIONED = (
+    "need",
+    "need_score",
+    "support_area",
+    "department",
+    "person",
+    "process",
+    "benefit",
+    "meeting",
+)
 _BIGINT = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
 
 
@@ -44,9 +56,13 @@ def upgrade() -> None:
     )
     op.add_column("need", sa.Column("import_batch_id", sa.Integer(), nullable=True))
     op.create_index(op.f("ix_need_import_batch_id"), "need", ["import_batch_id"], unique=False)
+    for table in VERSIONED:
+        op.add_column(table, sa.Column("version", sa.Integer(), server_default=sa.text("1"), nullable=False))
 
 
 def downgrade() -> None:
+    for table in VERSIONED:
+        _drop_column(table, "version")
     op.drop_index(op.f("ix_need_import_batch_id"), table_name="need")
     _drop_column("need", "import_batch_id")
     op.drop_table("need_import")
