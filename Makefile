@@ -26,9 +26,9 @@ test: $(STAMP)
 	$(BIN)/pytest -n 2 --dist worksteal -m "not browser"
 	$(BIN)/pytest -n 2 -m browser
 
-# Eight writers for 30 s while a 20,000-row import runs, on SQLite and PostgreSQL (make test: 5 s).
+# Eight writers for 30 s while a 20,000-row import runs, on SQLite and PostgreSQL (make test: 5 s, 5,000 rows).
 stress: $(STAMP)
-	REGISTRY_STRESS_SECONDS=30 $(BIN)/pytest tests/test_stress.py -n 0 -s
+	REGISTRY_STRESS_SECONDS=30 REGISTRY_STRESS_ROWS=20000 $(BIN)/pytest tests/test_stress.py -n 0 -s
 
 # schemathesis against the registry's own OpenAPI document with at least 200 generated requests per
 # operation, as a visitor and as every role, on SQLite and PostgreSQL (`make test` runs a few per operation).
