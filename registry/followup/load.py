@@ -51,9 +51,9 @@ class Frames:
 
 
 async def frames(session: AsyncSession, flt: Filter, today: date) -> Frames:
-    areas = dict((await session.execute(select(m.SupportArea.id, m.SupportArea.name))).tuples().all())
-    departments = dict((await session.execute(select(m.Department.id, m.Department.name))).tuples().all())
-    institutions = dict((await session.execute(select(m.Institution.id, m.Institution.name))).tuples().all())
+    areas = dict((await session.execute(select(m.SupportArea.id, m.SupportArea.name))).all())
+    departments = dict((await session.execute(select(m.Department.id, m.Department.name))).all())
+    institutions = dict((await session.execute(select(m.Institution.id, m.Institution.name))).all())
     last_move = (
         select(m.NeedTransition.need_id, func.max(m.NeedTransition.created_at).label("since"))
         .group_by(m.NeedTransition.need_id)

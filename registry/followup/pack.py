@@ -113,9 +113,7 @@ async def steering_pack(session: AsyncSession, area: m.SupportArea, start: date,
                 .join(m.Department, m.Department.id == m.DepartmentCapacity.department_id)
                 .where(m.DepartmentCapacity.meeting_id == meeting_id)
             )
-        )
-        .tuples()
-        .all()
+        ).all()
     )
     committed: dict[str, float] = {}
     for d, _title, department in decisions:

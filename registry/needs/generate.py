@@ -217,7 +217,7 @@ async def generate_organisation(
         added["areas"] = missing
     department_ids = list((await session.scalars(select(m.Department.id).order_by(m.Department.id))).all())
     area_ids = list((await session.scalars(select(m.SupportArea.id).order_by(m.SupportArea.id))).all())
-    members = set((await session.execute(select(m.AreaMembership.area_id, m.AreaMembership.department_id))).tuples())
+    members = set(await session.execute(select(m.AreaMembership.area_id, m.AreaMembership.department_id)))
     homed = {department for _area, department in members}
     memberships = []
     for department in department_ids:  # every department in one or two areas
@@ -276,9 +276,7 @@ async def generate_organisation(
     if seats:
         # A named member may already sit in the group: skip those (rare) duplicates.
         existing = set(
-            (
-                await session.execute(select(m.SteeringGroupMember.steering_group_id, m.SteeringGroupMember.person_id))
-            ).tuples()
+            await session.execute(select(m.SteeringGroupMember.steering_group_id, m.SteeringGroupMember.person_id))
         )
         seats = list(
             {

@@ -159,15 +159,13 @@ def _tell(session: Session, notifier: Notifier | None, pending: list[Happened]) 
     if notifier is None:
         return 0
     into_titles = dict(
-        session.execute(select(m.Need.id, m.Need.title).where(m.Need.id.in_([i for i in merged_into.values() if i])))
-        .tuples()
-        .all()
+        session.execute(
+            select(m.Need.id, m.Need.title).where(m.Need.id.in_([i for i in merged_into.values() if i]))
+        ).all()
     )
     area_ids = {h.area_id for h in pending if h.area_id is not None}
     areas = dict(
-        session.execute(select(m.SupportArea.id, m.SupportArea.name).where(m.SupportArea.id.in_(area_ids)))
-        .tuples()
-        .all()
+        session.execute(select(m.SupportArea.id, m.SupportArea.name).where(m.SupportArea.id.in_(area_ids))).all()
     )
     coordinators: dict[int, set[int]] = defaultdict(set)
     for area_id, person_id in session.execute(
@@ -190,9 +188,7 @@ def _tell(session: Session, notifier: Notifier | None, pending: list[Happened]) 
         deciders[need_id].append((department_id, name, {p for p in (head, deputy) if p}))
     department_ids = {h.data["department_id"] for h in pending if h.kind is K.decided}
     departments = dict(
-        session.execute(select(m.Department.id, m.Department.name).where(m.Department.id.in_(department_ids)))
-        .tuples()
-        .all()
+        session.execute(select(m.Department.id, m.Department.name).where(m.Department.id.in_(department_ids))).all()
     )
     process_ids = {h.process_id for h in pending if h.process_id is not None}
     processes = {
