@@ -181,10 +181,15 @@ def _application(settings: Settings) -> TestClient:
 
 def _release_connections(url: str) -> None:
     """Close the pooled connections of the applications serving `url`, before its database is replaced."""
-    for settings, host in _applications.items():
-        if settings.database_url == url:
-            engine = host.app.plugins.get(SQLAlchemyPlugin).config[0].engine_instance
-            host.blocking_portal.call(engine.dispose)
+    for settings, host in list(_applications.items()):
+        if settings.database_url != url:
+            continue
+        if settings.sends_email:  # its e-mail sender polls the database in the background: stop it
+            host.__exit__(None, None, None)
+            del _applications[settings]
+            continue
+        engine = host.app.plugins.get(SQLAlchemyPlugin).config[0].engine_instance
+        host.blocking_portal.call(engine.dispose)
 
 
 @pytest.fixture(scope="session", autouse=True)
