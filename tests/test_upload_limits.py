@@ -13,6 +13,7 @@ import zipfile
 import pytest
 from openpyxl import Workbook
 
+from registry.i18n import reset_language, set_language
 from registry.needs import transfer
 from registry.needs.transfer import ImportErrors, read_upload
 from tests.test_needs_transfer import result_of, upload
@@ -61,11 +62,19 @@ def _bomb(expanded_mb: int = 300) -> bytes:
     return out.getvalue()
 
 
+@pytest.fixture
+def in_english():
+    """The messages below are asserted in English; outside a request the default language (Swedish) applies."""
+    token = set_language("en")
+    yield
+    reset_language(token)
+
+
 def _message(problem: pytest.ExceptionInfo) -> str:
     return " ".join(error.reason for error in problem.value.errors)
 
 
-def test_a_decompression_bomb_is_refused_within_seconds_and_megabytes():
+def test_a_decompression_bomb_is_refused_within_seconds_and_megabytes(in_english):
     bomb = _bomb()
     assert len(bomb) < 2 * 1024 * 1024
     peak_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
@@ -90,7 +99,7 @@ def test_a_sheet_whose_dimension_understates_its_data_is_read_in_full():
     assert len(read_upload("behov.xlsx", missing)) == 40
 
 
-def test_too_many_rows_are_refused_naming_the_limit(monkeypatch):
+def test_too_many_rows_are_refused_naming_the_limit(monkeypatch, in_english):
     monkeypatch.setattr(transfer, "MAX_ROWS", 25)
     for name, content in (("behov.xlsx", _workbook(26)), ("behov.csv", ("title\n" + "x\n" * 26).encode())):
         with pytest.raises(ImportErrors) as problem:
