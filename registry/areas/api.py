@@ -21,7 +21,7 @@ from registry.areas.schemas import (
 )
 from registry.db import models as m
 from registry.db.versioning import etag, if_match
-from registry.web.api import ANYONE, PUBLIC_READ, STAFF_WRITE, WRITE
+from registry.web.api import ANYONE, PUBLIC_READ, STAFF_WRITE, WRITE, WRITE_MATCHED, IfMatch
 
 
 def _person(person: m.Person | None) -> PersonRef | None:
@@ -105,11 +105,11 @@ class AreaApi(Controller):
         operation_id="updateArea",
         guards=[admin],
         summary="Change an area (only the fields sent; If-Match with the ETag refuses a stale change)",
-        responses=WRITE,
+        responses=WRITE_MATCHED,
         security=STAFF_WRITE,
     )
     async def update_area(
-        self, request: Request, db_session: AsyncSession, slug: str, data: AreaUpdate
+        self, request: Request, db_session: AsyncSession, slug: str, data: AreaUpdate, if_match_tag: IfMatch = None
     ) -> Response[AreaRead]:
         area = await _area(db_session, slug)
         if_match(request, area)
@@ -169,12 +169,17 @@ class DepartmentApi(Controller):
         "/{slug:str}",
         operation_id="updateDepartment",
         guards=[admin],
-        summary="Change a department (only the fields sent)",
-        responses=WRITE,
+        summary="Change a department (only the fields sent; If-Match with the ETag refuses a stale change)",
+        responses=WRITE_MATCHED,
         security=STAFF_WRITE,
     )
     async def update_department(
-        self, request: Request, db_session: AsyncSession, slug: str, data: DepartmentUpdate
+        self,
+        request: Request,
+        db_session: AsyncSession,
+        slug: str,
+        data: DepartmentUpdate,
+        if_match_tag: IfMatch = None,
     ) -> Response[DepartmentRead]:
         department = await _department(db_session, slug)
         if_match(request, department)

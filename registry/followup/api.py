@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from registry.accounts.guards import logged_in
 from registry.followup.load import Filter
 from registry.followup.service import compute
+from registry.web.api import READ, STAFF
 
 
 class LeadTime(msgspec.Struct):
@@ -99,6 +100,8 @@ class FollowUpApi(Controller):
         "/",
         operation_id="getFollowUpFigures",
         summary="The follow-up figures; filters: area (id), from and to (dates the needs were raised, YYYY-MM-DD)",
+        responses=READ,
+        security=STAFF,
     )
     async def figures(self, request: Request, db_session: AsyncSession) -> FiguresOut:
         flt, errors = Filter.from_query(request.query_params)

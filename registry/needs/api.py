@@ -18,7 +18,18 @@ from registry.db import models as m
 from registry.db.versioning import etag, if_match
 from registry.needs import queries, services
 from registry.needs.models import Need
-from registry.web.api import READ, STAFF, STAFF_WRITE, WRITE, BodyId, PathId, QueryId, refuse_query
+from registry.web.api import (
+    READ,
+    STAFF,
+    STAFF_WRITE,
+    WRITE,
+    WRITE_MATCHED,
+    BodyId,
+    IfMatch,
+    PathId,
+    QueryId,
+    refuse_query,
+)
 
 
 class NeedDepartmentOut(msgspec.Struct):
@@ -247,11 +258,16 @@ class NeedApi(Controller):
         "/{need_id:int}",
         operation_id="updateNeed",
         summary="Change a need (only the fields sent); with If-Match, only if it is still that version",
-        responses=WRITE,
+        responses=WRITE_MATCHED,
         security=STAFF_WRITE,
     )
     async def update_need(
-        self, request: Request, db_session: AsyncSession, need_id: PathId, data: NeedPatch
+        self,
+        request: Request,
+        db_session: AsyncSession,
+        need_id: PathId,
+        data: NeedPatch,
+        if_match_tag: IfMatch = None,
     ) -> Response[NeedOut]:
         need = await _need(db_session, need_id)
         if_match(request, need)

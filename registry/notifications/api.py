@@ -14,6 +14,7 @@ from registry.accounts.guards import logged_in
 from registry.db import models as m
 from registry.notifications import queries, services
 from registry.notifications.messages import describe
+from registry.web.api import READ, STAFF, STAFF_WRITE, WRITE, BodyId, PathId
 
 
 class NotificationOut(msgspec.Struct):
@@ -34,7 +35,7 @@ class NotificationListOut(msgspec.Struct):
 
 
 class MarkReadIn(msgspec.Struct, forbid_unknown_fields=True):
-    ids: list[int] | None = None  # none given: all of them
+    ids: list[BodyId] | None = None  # none given: all of them
 
 
 class MarkedOut(msgspec.Struct):
@@ -60,7 +61,7 @@ def _out(n: m.Notification) -> NotificationOut:
     )
 
 
-async def _need(session: AsyncSession, need_id: int) -> m.Need:
+async def _need(session: AsyncSession, need_id: PathId) -> m.Need:
     need = await session.get(m.Need, need_id)
     if need is None:
         raise NotFoundException(detail=f"No need #{need_id}.")
@@ -72,7 +73,13 @@ class NotificationApi(Controller):
     tags = ["Notifications"]
     guards = [logged_in]
 
-    @get("/notifications", operation_id="listNotifications", summary="My notifications, newest first (at most 100)")
+    @get(
+        "/notifications",
+        operation_id="listNotifications",
+        summary="My notifications, newest first (at most 100)",
+        responses=READ,
+        security=STAFF,
+    )
     async def list_notifications(
         self, request: Request, db_session: AsyncSession, unread: bool = False
     ) -> NotificationListOut:
@@ -85,20 +92,40 @@ class NotificationApi(Controller):
         operation_id="markNotificationsRead",
         summary="Mark my notifications read (the ids given, or all)",
         status_code=200,
+        responses=WRITE,
+        security=STAFF_WRITE,
     )
     async def mark_read(self, request: Request, db_session: AsyncSession, data: MarkReadIn) -> MarkedOut:
         return MarkedOut(await services.mark_read(db_session, request.user, data.ids))
 
-    @get("/needs/{need_id:int}/follow", operation_id="getNeedFollow", summary="Whether I follow the need")
-    async def following(self, request: Request, db_session: AsyncSession, need_id: int) -> FollowOut:
+    @get(
+        "/needs/{need_id:int}/follow",
+        operation_id="getNeedFollow",
+        summary="Whether I follow the need",
+        responses=READ,
+        security=STAFF,
+    )
+    async def following(self, request: Request, db_session: AsyncSession, need_id: PathId) -> FollowOut:
         await _need(db_session, need_id)
         return FollowOut(need_id, await queries.is_following(db_session, need_id, request.user.person_id))
 
-    @put("/needs/{need_id:int}/follow", operation_id="followNeed", summary="Follow the need")
-    async def follow(self, request: Request, db_session: AsyncSession, need_id: int) -> FollowOut:
+    @put(
+        "/needs/{need_id:int}/follow",
+        operation_id="followNeed",
+        summary="Follow the need",
+        responses=WRITE,
+        security=STAFF_WRITE,
+    )
+    async def follow(self, request: Request, db_session: AsyncSession, need_id: PathId) -> FollowOut:
         await services.follow(db_session, request.user, await _need(db_session, need_id))
         return FollowOut(need_id, True)
 
-    @delete("/needs/{need_id:int}/follow", operation_id="unfollowNeed", summary="Stop following the need")
-    async def unfollow(self, request: Request, db_session: AsyncSession, need_id: int) -> None:
+    @delete(
+        "/needs/{need_id:int}/follow",
+        operation_id="unfollowNeed",
+        summary="Stop following the need",
+        responses=WRITE,
+        security=STAFF_WRITE,
+    )
+    async def unfollow(self, request: Request, db_session: AsyncSession, need_id: PathId) -> None:
         await services.unfollow(db_session, request.user, await _need(db_session, need_id))

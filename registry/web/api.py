@@ -77,6 +77,7 @@ _WHY = {
     403: "Your roles do not allow this, or the CSRF header of a write is missing or wrong.",
     404: "There is no such object.",
     409: "Someone else saved the object after you read it; nothing was saved.",
+    412: "The If-Match header names another version than the object's current ETag; nothing was saved.",
     422: "Some values need correcting: `errors` names each field and why.",
     503: "The database cannot be reached.",
 }
@@ -101,6 +102,18 @@ PUBLIC_READ = problems(400, 404)
 READ = problems(400, 401, 404)
 WRITE = problems(400, 401, 403, 404, 422)
 WRITE_CHECKED = problems(400, 401, 403, 404, 409, 422)  # a write that refuses a stale version
+# A change that honours If-Match (the ETag read): a stale one is refused with 412, a raced one with 409.
+WRITE_MATCHED = problems(400, 401, 403, 404, 409, 412, 422)
+
+# The optional If-Match header of such a change: the ETag of the version the change was made from.
+IfMatch = Annotated[
+    str | None,
+    Parameter(
+        header="If-Match",
+        required=False,
+        description="The ETag read with GET; the change is refused (412) if the object has changed since.",
+    ),
+]
 
 SESSION = "sessionCookie"
 CSRF = "csrfHeader"
