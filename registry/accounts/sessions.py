@@ -99,10 +99,12 @@ async def principal_for(session: AsyncSession, token: str) -> Principal | None:
         return None
     if moment - user_session.last_seen_at > TOUCH_EVERY:
         # End the read first: on SQLite a transaction that has read cannot wait for the write lock
-        # (see registry.db.engine), one that starts by writing can.
+        # (see registry.db.engine), one that starts by writing can. Then end the write at once: this
+        # is the request's own session, and a reading request must not hold the write lock while
+        # its page is made.
         await session.commit()
         user_session.last_seen_at = moment
-        await session.flush()
+        await session.commit()
     roles = await load_roles(session, person.id)
     return Principal(
         person_id=person.id,
