@@ -253,7 +253,7 @@ def _links_with_ancestors(node, ancestors=()):
 def test_every_download_link_is_saved_by_the_browser_not_swapped_in(database_url, client):
     _need(database_url)
     meeting = _meeting(client, database_url)
-    assert post_form(client, f"/meetings/{meeting}/close", {}).status_code == 303
+    assert post_form(client, f"/meetings/{meeting}/close", {"confirm": "yes"}).status_code == 303
     process = _first(database_url, m.Process.slug)
     pages = [
         "/changes",
@@ -521,7 +521,7 @@ def test_the_minutes_files_hold_whole_ranks_and_the_method_weights_and_capacity(
     department = _first(database_url, m.Department.id, m.Department.slug == "it-och-digital-infrastruktur")
     capacity = [("seen", ""), ("department_id", str(department)), ("available_days", "40")]
     assert post_form(coordinator, f"/meetings/{meeting}/capacity", capacity).status_code == 303
-    assert post_form(coordinator, f"/meetings/{meeting}/close", {}).status_code == 303
+    assert post_form(coordinator, f"/meetings/{meeting}/close", {"confirm": "yes"}).status_code == 303
     pdf = coordinator.get(f"/meetings/{meeting}/minutes.pdf")
     assert pdf.headers["content-type"] == "application/pdf"
     text = _pdf_text(pdf.content)

@@ -165,6 +165,7 @@ class StrategyAdmin(Controller):
             template_name="confirm_delete.html",
             context={
                 "name": goal.name,
+                "blockers": [],
                 "consequences": [_("Scores already given for this goal stay in the change log but no longer count.")],
                 "action": f"/strategy/goals/{goal_id}/delete",
                 "cancel_url": "/strategy",
