@@ -47,6 +47,32 @@
     if (!event.detail.shouldSwap) announce("server");
   });
 
+  // Opening another page (a boosted link or form) wins over answers for parts of the current page
+  // still under way (a search of the list, a filter, paging): those are aborted, and none starts
+  // until the page has arrived. A late answer would otherwise replace the list under the new page
+  // and push the list's address over the page's own (or strip the link of its boost before its
+  // answer is in, so that the page arrives without its address).
+  var partial = [];
+  var navigating = null;
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    // (readyState 4: the page's answer is in, and what it asks for, e.g. HX-Location, may start)
+    if (navigating && navigating.readyState !== 4 && !event.detail.boosted) event.preventDefault();
+  });
+  document.addEventListener("htmx:beforeSend", function (event) {
+    var xhr = event.detail.xhr;
+    if (event.detail.boosted) {
+      navigating = xhr;
+      partial.splice(0).forEach(function (other) { other.abort(); });
+    } else {
+      partial.push(xhr);
+    }
+    xhr.addEventListener("loadend", function () {
+      if (navigating === xhr) navigating = null;
+      var index = partial.indexOf(xhr);
+      if (index >= 0) partial.splice(index, 1);
+    });
+  });
+
   document.addEventListener("htmx:afterSettle", function (event) {
     // Whole-page swaps only (boosted links and forms); a live fragment must not move focus.
     if (event.detail.boosted || event.detail.target === document.body) placeFocus();
