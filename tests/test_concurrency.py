@@ -208,3 +208,31 @@ def test_the_register_api_gives_an_etag_and_honours_if_match(database_url, clien
         ).status_code
         == 200
     )
+
+
+def test_a_meeting_edit_form_opened_before_another_save_is_refused_and_keeps_the_input(database_url, client_as):
+    from tests.test_meetings import _meeting
+
+    first, second = _english(client_as("coordinator")), client_as("admin")
+    meeting = _meeting(first, database_url)
+    opened = parse(first.get(f"/meetings/{meeting}/edit").text)
+    form = {
+        field.get("name"): field.get("value", "")
+        for field in opened.find_all("input")
+        if field.get("name") not in (None, "_csrf_token")
+    }
+    assert form["version"]
+    theirs = {**form, "title": "Styrgruppen flyttar", "location": "Aulan"}
+    assert post_form(second, f"/meetings/{meeting}/edit", theirs).status_code == 303
+
+    refused = post_form(first, f"/meetings/{meeting}/edit", {**form, "location": "Rum 7"})
+    assert refused.status_code == 409 and refused.headers["content-type"].startswith("text/html")
+    page = parse(refused.text)
+    summary = page.find(class_="error-summary").text
+    assert "Someone else saved first" in summary and "Aulan" in summary and "Rum 7" in summary
+    assert page.find("input", name="location").get("value") == "Rum 7"  # what was typed stays
+    assert scalar(database_url, select(m.Meeting.location).where(m.Meeting.id == meeting)) == "Aulan"
+
+    again = {**form, "location": "Rum 7", "version": _hidden_version(refused.text)}
+    assert post_form(first, f"/meetings/{meeting}/edit", again).status_code == 303
+    assert scalar(database_url, select(m.Meeting.location).where(m.Meeting.id == meeting)) == "Rum 7"

@@ -18,6 +18,7 @@ from registry.accounts.guards import logged_in
 from registry.areas import services as areas
 from registry.changes import queries as change_queries
 from registry.db import models as m
+from registry.db.versioning import EditConflict as SavedMeanwhile
 from registry.decisions.services import recommendation_labels, recommendation_refusal, record_recommendation
 from registry.forms import FormErrors
 from registry.i18n import gettext as _
@@ -28,7 +29,7 @@ from registry.needs.controllers import state_labels
 from registry.priorities import labels as priority_labels
 from registry.priorities import queries as priority_queries
 from registry.priorities.models import NeedScore
-from registry.web.forms import as_form_values, form_page, submitted
+from registry.web.forms import as_form_values, conflict_of, form_page, submitted
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -291,6 +292,14 @@ class MeetingPages(Controller):
         values = await submitted(request, services.EDIT_FIELDS)
         try:
             await services.update_meeting(db_session, _principal(request), meeting, values)
+        except SavedMeanwhile:
+            await db_session.rollback()
+            current = await _meeting_or_404(db_session, meeting_id)
+            saved = as_form_values(current, services.EDIT_FIELDS, reason="")
+            page = self._edit_form(current, {**values, "version": current.version})  # what was typed stays
+            page.context["conflict"] = conflict_of(services.EDIT_FIELDS, saved, values)
+            page.status_code = 409
+            return page
         except FormErrors as errors:
             await db_session.rollback()
             return self._edit_form(await _meeting_or_404(db_session, meeting_id), values, errors)

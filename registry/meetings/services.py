@@ -20,6 +20,7 @@ from registry.accounts.principal import Principal
 from registry.changes import service as changes
 from registry.changes.models import ChangeAction
 from registry.db import models as m
+from registry.db.versioning import check_version
 from registry.decisions.services import recommendation_refusal
 from registry.forms import Field, FormErrors, clean, free_text_problem
 from registry.i18n import gettext as _
@@ -165,6 +166,7 @@ async def update_meeting(
     needs a reason). Area and forum stay: the agenda was drawn up for them."""
     _require(may_manage(principal, meeting.area_id))
     _open(meeting)
+    check_version(meeting, raw)  # made from an older version: someone else saved in between
     values = clean(EDIT_FIELDS, raw)
     if values["period_from"] and values["period_to"] and values["period_to"] < values["period_from"]:
         raise FormErrors({"period_to": _("The period ends before it starts.")})
