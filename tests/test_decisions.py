@@ -412,6 +412,8 @@ def test_an_exported_rationale_never_runs_as_a_formula(client_as, recommended):
     assert "'=HYPERLINK" in text
 
 
+# The demo is what `make run` loads into SQLite; the decision services are tested on both engines above.
+@pytest.mark.parametrize("engine_name", ["sqlite"])
 def test_demo_decisions_are_made_through_the_services_and_only_once(database_url):
     from registry.cli import _in_session
     from registry.decisions.demo import load_demo_decisions

@@ -92,7 +92,11 @@ class HeadAsGet:
                 message = {"type": "http.response.body", "body": b"", "more_body": False}
             await send(message)
 
-        await self.app({**scope, "method": "GET"}, receive, without_body)
+        # The same scope, changed in place: Litestar's before_send hooks were bound to it before this
+        # runs, and the database plugin closes the request's session through them (a copy would leave
+        # the session, and its pooled connection, open).
+        scope["method"] = "GET"
+        await self.app(scope, receive, without_body)
 
 
 HSTS = "max-age=31536000; includeSubDomains"
