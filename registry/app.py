@@ -51,6 +51,7 @@ from registry.processes.controllers import ProcessPages
 from registry.start.controllers import StartPages
 from registry.web import api
 from registry.web.errors import exception_handlers
+from registry.web.flash import ConfirmSaves, flash_plugin, flash_session
 from registry.web.icon import favicon
 from registry.web.language import set_language_choice
 from registry.web.middleware import HeadAsGet, RequestContextMiddleware, security_headers
@@ -76,6 +77,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     mailer = Mailer(async_sessionmaker(engine, expire_on_commit=False), settings) if settings.sends_email else None
     notifier = Notifier(settings, wake=mailer.wake if mailer else None)
     database = database_config(engine, notifier)
+    templates = template_config()
     app = Litestar(
         route_handlers=[
             # The pages (HTML, CSV, Excel, pictures) are not part of the API: the OpenAPI document leaves them out.
@@ -131,11 +133,15 @@ def create_app(settings: Settings | None = None) -> Litestar:
                 ],
             ),
         ],
-        plugins=[SQLAlchemyPlugin(config=database)],
+        plugins=[SQLAlchemyPlugin(config=database), flash_plugin(templates)],
         on_startup=[mailer.start] if mailer else [],
         on_shutdown=[mailer.stop] if mailer else [],
-        middleware=[DefineMiddleware(AuthenticationMiddleware, database=database)],
-        template_config=template_config(),
+        middleware=[
+            flash_session(settings.secret_key, secure=settings.is_production),
+            DefineMiddleware(AuthenticationMiddleware, database=database),
+            ConfirmSaves,
+        ],
+        template_config=templates,
         csrf_config=CSRFConfig(
             secret=settings.secret_key,
             cookie_name="registry_csrf",

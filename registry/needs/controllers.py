@@ -22,6 +22,7 @@ from registry.i18n import gettext as _
 from registry.needs import lifecycle, queries, services
 from registry.needs.labels import channel_labels
 from registry.needs.models import Channel, Need, NeedKind, NeedState, SavedView
+from registry.web.flash import confirm
 from registry.web.forms import as_form_values, conflict_of, form_page, submitted
 
 BULK_ACTIONS = ("state", "area", "tag")
@@ -498,6 +499,7 @@ class IntakePages(Controller):
                 },
                 status_code=422,
             )
+        confirm(request, _("Thank you. Your need has been registered as #%(id)d.", id=need.id))
         return Redirect(f"/my/needs?sent={need.id}", status_code=303)
 
     @get("/intake/similar", name="intake_similar")

@@ -13,9 +13,11 @@ from registry.accounts.guards import logged_in
 from registry.db import models as m
 from registry.forms import FormErrors
 from registry.i18n import LANGUAGES
+from registry.i18n import gettext as _
 from registry.notifications import queries, services
 from registry.notifications.messages import describe, kind_labels
 from registry.notifications.models import NotificationKind
+from registry.web.flash import confirm
 
 
 async def _need_or_404(session: AsyncSession, need_id: int) -> m.Need:
@@ -99,7 +101,8 @@ class NotificationPages(Controller):
                 for kind in NotificationKind
             }
             return self._preferences_page(held, raw["language"], problem, status=422)
-        return Redirect("/notifications/preferences?saved=1", status_code=303)
+        confirm(request, _("Your preferences are saved."))
+        return Redirect("/notifications/preferences", status_code=303)
 
     @post("/needs/{need_id:int}/follow", name="need_follow")
     async def follow(self, request: Request, db_session: AsyncSession, need_id: int) -> Redirect:

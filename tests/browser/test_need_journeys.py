@@ -95,6 +95,8 @@ def test_coordinator_clarifies_routes_and_readies(open_context, look, later) -> 
     departments.get_by_label("Effort (person-days) 1", exact=True).fill("12")
     departments.get_by_role("button", name="Save departments").click()
     expect(page.locator("#departments-heading + *, section:has(#departments-heading)").first).to_contain_text(IT)
+    # The save is confirmed on the page it leads to, where a screen reader announces it.
+    expect(page.get_by_role("status").filter(has_text="Your changes have been saved.")).to_be_visible()
     look(page, "need-clarified")
 
     # Submitted → clarified → ready for the steering group.
