@@ -20,11 +20,11 @@ run: $(STAMP)
 	$(BIN)/registry run
 
 # The whole suite, browser tests included; scripts/test-prerequisites first installs PostgreSQL and
-# Chromium from Debian when they are missing (as root), or says the one command to run;
-# scripts/test-suite runs the browser journeys beside the rest.
+# Chromium from Debian when they are missing (as root), or says the one command to run.
 test: $(STAMP)
 	bash scripts/test-prerequisites
-	BIN=$(BIN) bash scripts/test-suite
+	$(BIN)/pytest -n 2 --dist worksteal -m "not browser"
+	$(BIN)/pytest -n 2 -m browser
 
 # Eight writers for 30 s while a 20,000-row import runs, on SQLite and PostgreSQL (make test: 5 s, 5,000 rows).
 stress: $(STAMP)
