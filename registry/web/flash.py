@@ -49,8 +49,8 @@ def confirm(request: ASGIConnection, message: str) -> None:
 
 
 def confirms(scope: Scope, message: Message) -> bool:
-    """Whether this answer ends a save that should be confirmed on the next page."""
-    if scope["method"] != "POST" or message["status"] != 303 or scope.get("user") is None:
+    """Whether this answer to a POST ends a save that should be confirmed on the next page."""
+    if message["status"] != 303 or scope.get("user") is None:
         return False
     if scope["path"].startswith(NOT_SAVES):
         return False
@@ -72,9 +72,9 @@ class ConfirmSaves:
 
         async def confirming(message: Message) -> None:
             if message["type"] == "http.response.start" and confirms(scope, message):
-                session = scope.get("session")
-                if isinstance(session, dict) and not session.get(MESSAGES):
-                    session[MESSAGES] = [{"message": _("Your changes have been saved."), "category": "success"}]
+                connection = ASGIConnection(scope)
+                if not connection.session.get(MESSAGES):
+                    confirm(connection, _("Your changes have been saved."))
             await send(message)
 
         await self.app(scope, receive, confirming)
